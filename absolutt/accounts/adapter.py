@@ -1,0 +1,29 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.mail import EmailMultiAlternatives
+
+from absolutt.notifications.services import email_enqueue
+
+from . import selectors
+
+INVITATION_SESSION_KEY = "absolutt_invitation_token"
+
+
+class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+    """No open sign-up: an account can be created only by someone holding a valid invitation, and every
+    e-mail allauth sends (login codes, password reset, verification) goes through the outbox."""
+
+    def is_open_for_signup(self, request) -> bool:
+        token = request.session.get(INVITATION_SESSION_KEY)
+        return bool(token and selectors.usable_invitation(token=token))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        msg = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        if isinstance(msg, EmailMultiAlternatives):
+            html = next((content for content, mime in msg.alternatives if mime == "text/html"), "")
+        email_enqueue(to=email, subject=msg.subject, body_text=msg.body, body_html=html)

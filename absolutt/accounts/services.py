@@ -1,0 +1,83 @@
+"""Writes about people: invitations and accepting them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from absolutt.notifications.services import email_enqueue_template
+from municipalities.models import CoreGroupMember, Participant
+
+from .models import Invitation, User
+
+
+@transaction.atomic
+def invitation_create(
+    *, participant: Participant, email: str, full_name: str, role: str, invited_by: User,
+    core_group_member: CoreGroupMember | None = None,
+) -> Invitation:
+    """Invite a person to a participant as municipal coordinator or core group member and e-mail the
+    link (through the outbox, after commit). An earlier open invitation for the same person and role is
+    revoked, so only the newest link works."""
+    email = email.strip().lower()
+    if role not in Invitation.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if core_group_member is not None and core_group_member.participant_id != participant.pk:
+        raise ValidationError({"core_group_member": _("That person is not in this core group.")})
+    Invitation.objects.filter(
+        participant=participant, email__iexact=email, role=role, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        participant=participant, email=email, full_name=full_name.strip(), role=role, invited_by=invited_by,
+        core_group_member=core_group_member,
+    )
+    email_enqueue_template(
+        to=email,
+        template="emails/invitation",
+        context={
+            "invitation": invitation,
+            "participant_name": participant.name,
+            "round_title": participant.round.title,
+            "inviter": invited_by.get_full_name(),
+            "role_label": invitation.get_role_display(),
+            "accept_path": reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> None:
+    """Give ``user`` the role the invitation names. Idempotent; refuses used, revoked or expired
+    invitations and invitations for another e-mail address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        if invitation.accepted_by_id == user.pk:
+            return
+        raise ValidationError(_("This invitation has already been used."))
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has expired or was withdrawn. Ask for a new one."))
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(_("This invitation was sent to another e-mail address."))
+    participant = Participant.objects.select_for_update().get(pk=invitation.participant_id)
+    if not user.full_name and invitation.full_name:
+        user.full_name = invitation.full_name
+        user.save(update_fields=["full_name"])
+    if invitation.role == Invitation.Role.MUNICIPAL_COORDINATOR:
+        participant.coordinator = user
+        participant.save(update_fields=["coordinator"])
+    else:
+        member = invitation.core_group_member or participant.core_group.filter(email__iexact=user.email).first()
+        if member is None:
+            raise ValidationError(_("Add the person to the core group before inviting them."))
+        member.user = user
+        member.is_active = True
+        member.save(update_fields=["user", "is_active", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,93 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from absolutt import access
+from absolutt.forms_util import add_service_errors
+
+from . import selectors, services
+from .adapter import INVITATION_SESSION_KEY
+from .forms import InvitationForm
+from .models import Invitation, User
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request, participant_pk):
+    participant = access.get_participant_for_user(request.user, participant_pk)
+    roles = [r for r in Invitation.Role.values if access.can_invite(request.user, participant, r)]
+    if not roles:
+        raise PermissionDenied
+    member = None
+    initial = {"role": roles[-1]}
+    if member_pk := request.GET.get("member") or request.POST.get("member"):
+        try:
+            member = participant.core_group.get(pk=int(member_pk))
+        except (ValueError, participant.core_group.model.DoesNotExist):
+            member = None
+        if member is not None:
+            initial = {"full_name": member.name, "email": member.email, "role": Invitation.Role.CORE_GROUP_MEMBER}
+    form = InvitationForm(request.POST or None, initial=initial, allowed_roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                participant=participant, invited_by=request.user, core_group_member=member, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect(participant)
+    return render(
+        request, "accounts/invitation_form.html", {"participant": participant, "form": form, "member": member}
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, participant_pk, pk):
+    participant = access.get_participant_for_user(request.user, participant_pk)
+    try:
+        invitation = participant.invitations.get(pk=pk)
+    except Invitation.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404 from None
+    if not access.can_invite(request.user, participant, invitation.role):
+        raise PermissionDenied
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect(participant)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The link in the invitation e-mail. A new person is sent to sign-up with the invitation in the session
+    (and the address counts as verified: the link reached that mailbox); a person who already has an account
+    logs in and accepts."""
+    invitation = selectors.usable_invitation(token=token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("home")
+            messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.participant.name})
+            return redirect(invitation.participant)
+        return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        messages.info(request, _("You already have an account. Log in to accept the invitation."))
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    return redirect("account_signup")

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: every e-mail the platform sends is first saved here, then sent by a Celery task that
+    claims the row with a conditional UPDATE, so a retry, a second worker or a second beat never sends it
+    twice. ``dedupe_key`` (unique) lets a reminder sweep record "this occasion, this person" exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,24 @@
+"""Settings for the test suite (pytest). Uses DATABASE_URL/REDIS_URL when set, like every environment."""
+
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, REDIS_URL, celery_broker_settings, env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret-absolutt-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ABSOLUTT_REQUIRE_MFA_FOR_STAFF = True
+ALLOWED_HOSTS = ["*"]
+# A file (not :memory:) so that a Celery worker in another process can share the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+CELERY_QUEUE_DIR = Path(env("CELERY_TEST_QUEUE_DIR", default=str(BASE_DIR / "var" / "test-celery")))
+vars().update(celery_broker_settings(REDIS_URL, CELERY_QUEUE_DIR))
+# A queue of its own, so that a development worker on the same broker never takes the tests' tasks.
+CELERY_TASK_DEFAULT_QUEUE = "absolutt-test"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from absolutt import access
+from municipalities.selectors import participants_with_composition
+from programmes.selectors import rounds_for_list
+
+
+@login_required
+def home(request):
+    """"Min side": what matters to this person, one section per role they hold."""
+    user = request.user
+    roles = access.roles_of(user)
+    context = {"roles": roles}
+    if roles.national_lead or user.is_superuser:
+        context["all_rounds"] = rounds_for_list(access.visible_rounds(user))
+    if roles.regional_coordinator:
+        managed = access.managed_rounds(user)
+        context["managed_rounds"] = rounds_for_list(managed)
+        attention = participants_with_composition(
+            access.visible_participants(user).filter(round__in=managed)
+        ).select_related("round")
+        context["needs_attention"] = [
+            p for p in attention if p.coordinator_id is None or not p.composition().meets_rule
+        ]
+    if roles.competence_partner:
+        context["partner_rounds"] = rounds_for_list(access.visible_rounds(user).filter(competence_partners=user))
+    if roles.municipal_coordinator or roles.core_group_member:
+        own = participants_with_composition(
+            access.visible_participants(user).filter(Q(coordinator=user) | Q(core_group__user=user, core_group__is_active=True)).distinct()
+        ).select_related("round__region")
+        context["own_participants"] = list(own)
+    return render(request, "home.html", context)
+
+
+@never_cache
+def health(request):
+    """Liveness and database check for load balancers and docker-compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,1 @@
+"""Mellomarbeid (work between gatherings): assignments and submissions. Built in the mellomarbeid issue."""

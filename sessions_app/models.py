@@ -1,0 +1,1 @@
+"""Samlinger (gatherings): scheduling, registration, attendance. Built in the samlinger issue."""
