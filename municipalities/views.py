@@ -44,7 +44,11 @@ def participant_create(request, round_pk):
         else:
             messages.success(request, _("%(name)s was added to the round.") % {"name": participant.name})
             return redirect(participant)
-    return render(request, "municipalities/participant_form.html", {"round": round_, "form": form})
+    return render(
+        request, "form_page.html",
+        {"form": form, "heading": _("Add participant to %(title)s") % {"title": round_.title},
+         "cancel_url": round_.get_absolute_url()},
+    )
 
 
 @login_required
@@ -58,8 +62,9 @@ def participant_edit(request, pk):
         messages.success(request, _("Saved."))
         return redirect(participant)
     return render(
-        request, "municipalities/participant_form.html",
-        {"round": participant.round, "participant": participant, "form": form},
+        request, "form_page.html",
+        {"form": form, "heading": _("Edit %(name)s") % {"name": participant.name},
+         "cancel_url": participant.get_absolute_url()},
     )
 
 
@@ -76,7 +81,11 @@ def member_create(request, pk):
         else:
             messages.success(request, _("%(name)s was added to the core group.") % {"name": member.name})
             return redirect(participant)
-    return render(request, "municipalities/member_form.html", {"participant": participant, "form": form})
+    return render(
+        request, "form_page.html",
+        {"form": form, "heading": _("New core group member in %(name)s") % {"name": participant.name},
+         "cancel_url": participant.get_absolute_url()},
+    )
 
 
 @login_required
@@ -94,6 +103,8 @@ def member_edit(request, pk, member_pk):
             messages.success(request, _("The core group was updated."))
             return redirect(participant)
     return render(
-        request, "municipalities/member_form.html", {"participant": participant, "form": form, "member": member}
+        request, "form_page.html",
+        {"form": form, "heading": _("Edit %(name)s") % {"name": member.name},
+         "cancel_url": participant.get_absolute_url()},
     )
 

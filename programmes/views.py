@@ -69,4 +69,7 @@ def round_edit(request, pk):
         else:
             messages.success(request, _("The round was saved."))
             return redirect(round_)
-    return render(request, "programmes/round_form.html", {"round": round_, "form": form})
+    return render(
+        request, "form_page.html",
+        {"form": form, "heading": _("Edit %(title)s") % {"title": round_.title}, "cancel_url": round_.get_absolute_url()},
+    )

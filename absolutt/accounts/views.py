@@ -46,7 +46,9 @@ def invitation_create(request, participant_pk):
             )
             return redirect(participant)
     return render(
-        request, "accounts/invitation_form.html", {"participant": participant, "form": form, "member": member}
+        request, "form_page.html",
+        {"form": form, "heading": _("Invite to %(name)s") % {"name": participant.name},
+         "cancel_url": participant.get_absolute_url()},
     )
 
 

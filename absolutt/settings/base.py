@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "absolutt.core",
     "absolutt.accounts",
     "absolutt.notifications",
     "municipalities",
