@@ -18,6 +18,14 @@ class UserFactory(DjangoModelFactory):
     full_name = factory.Faker("name", locale="no_NO")
     password = factory.django.Password("test-password-123")
 
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """Users in tests have a verified address, as they would after accepting an invitation."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
 
 class RegionFactory(DjangoModelFactory):
     class Meta:

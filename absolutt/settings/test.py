@@ -8,7 +8,8 @@ from .base import BASE_DIR, DATABASES, REDIS_URL, celery_broker_settings, env
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret-absolutt-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not env("EMAIL_FILE_PATH", default=""):  # worker processes started by the tests write files instead
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ABSOLUTT_REQUIRE_MFA_FOR_STAFF = True
 ALLOWED_HOSTS = ["*"]
 # A file (not :memory:) so that a Celery worker in another process can share the test database.
@@ -22,3 +23,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run inline in ordinary tests (after commit, like in production); tests/test_celery_worker.py
+# starts real worker processes and sends to them explicitly.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
