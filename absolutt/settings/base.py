@@ -184,7 +184,7 @@ def celery_broker_settings(redis_url: str, queue_dir: Path) -> dict:
             "CELERY_RESULT_BACKEND": redis_url,
             "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 3600},
         }
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         Path(queue_dir, sub).mkdir(parents=True, exist_ok=True)
     return {
         "CELERY_BROKER_URL": "filesystem://",
@@ -192,6 +192,7 @@ def celery_broker_settings(redis_url: str, queue_dir: Path) -> dict:
             "data_folder_in": str(Path(queue_dir, "queue")),
             "data_folder_out": str(Path(queue_dir, "queue")),
             "processed_folder": str(Path(queue_dir, "processed")),
+            "control_folder": str(Path(queue_dir, "control")),
             "store_processed": False,
         },
         "CELERY_RESULT_BACKEND": f"file://{Path(queue_dir, 'results')}",
