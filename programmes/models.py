@@ -68,6 +68,14 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="partner_rounds",
         verbose_name=_("competence partner people"),
     )
+    gathering_reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder before a samling (hours)"), default=48,
+        help_text=_("How long before a samling registered people get a reminder."),
+    )
+    registration_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder before a registration deadline (days)"), default=3,
+        help_text=_("Municipal coordinators who have registered nobody are reminded this long before the deadline."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,9 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-absolutt.settings.local}
 export ABSOLUTT_REQUIRE_MFA_FOR_STAFF=${ABSOLUTT_REQUIRE_MFA_FOR_STAFF:-false}
 export PORT=${PORT:-8000} HOST=${HOST:-127.0.0.1}
 .venv/bin/python manage.py migrate --noinput
+if [ -d ../shared/data ]; then
+  .venv/bin/python manage.py import_register --csv-dir ../shared/data
+fi
 .venv/bin/python manage.py load_demo
 echo
 echo "Absolutt runs at http://${HOST}:${PORT}/  (Ctrl-C stops web, worker and beat)"

@@ -1,1 +1,239 @@
-"""Samlinger (gatherings): scheduling, registration, attendance. Built in the samlinger issue."""
+"""Samlinger (gatherings) of a programme round: scheduling, agenda, registration with seats and a waiting
+list, attendance, materials, and calendar feeds."""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import RoleCategory
+
+
+class Gathering(models.Model):
+    class Kind(models.TextChoices):
+        JOINT = "fellessamling", _("Fellessamling")
+        COORDINATORS = "koordinatorsamling", _("Koordinatorsamling")
+        CLOSING = "erfaringssamling", _("Erfaringssamling")
+
+    class Format(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        DIGITAL = "digital", _("Digital")
+        HYBRID = "hybrid", _("Hybrid")
+
+    round = models.ForeignKey("programmes.Round", on_delete=models.CASCADE, related_name="gatherings",
+                              verbose_name=_("round"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.JOINT)
+    number = models.PositiveSmallIntegerField(_("number in the round"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    theme_question = models.CharField(_("theme question"), max_length=200, blank=True,
+                                      help_text=_("E.g. «Behov for endring?»"))
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.PHYSICAL)
+    venue = models.CharField(_("venue"), max_length=300, blank=True, help_text=_("Name and address"))
+    video_link = models.URLField(_("video link"), blank=True,
+                                 help_text=_("Shown only to registered people, prominently from an hour before the start."))
+    organisers = models.CharField(_("organisers"), max_length=300, blank=True)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    seats_per_participant = models.PositiveSmallIntegerField(
+        _("seats per participant"), null=True, blank=True, help_text=_("Empty: no limit per participant.")
+    )
+    capacity = models.PositiveIntegerField(_("total capacity"), null=True, blank=True,
+                                           help_text=_("Empty: no limit. When full, registrations go on a waiting list."))
+    require_mix = models.BooleanField(
+        _("warn about delegation mix"), default=False,
+        help_text=_("Warn when a delegation lacks an elected official or an administrative leader."),
+    )
+    summary = models.TextField(_("summary / minutes"), blank=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False, help_text="iCalendar SEQUENCE")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("samling")
+        verbose_name_plural = _("samlinger")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="gathering_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True) | Q(registration_deadline__lte=F("starts_at")),
+                name="gathering_deadline_before_start",
+            ),
+            models.CheckConstraint(condition=Q(seats_per_participant__isnull=True) | Q(seats_per_participant__gte=1),
+                                   name="gathering_seats_positive"),
+            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                                   name="gathering_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions_app:gathering_detail", kwargs={"pk": self.pk})
+
+    @property
+    def ical_uid(self) -> str:
+        return f"samling-{self.pk}@absolutt.ks.no"
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_physical(self) -> bool:
+        return self.format in (self.Format.PHYSICAL, self.Format.HYBRID)
+
+    @property
+    def has_video(self) -> bool:
+        return self.format in (self.Format.DIGITAL, self.Format.HYBRID) and bool(self.video_link)
+
+    @property
+    def video_link_prominent(self) -> bool:
+        now = timezone.now()
+        return self.starts_at - timedelta(hours=1) <= now <= self.ends_at
+
+    @property
+    def registration_is_open(self) -> bool:
+        now = timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        deadline = self.registration_deadline or self.starts_at
+        return now <= deadline
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The samling must end after it starts.")
+        if self.registration_deadline and self.starts_at and self.registration_deadline > self.starts_at:
+            errors["registration_deadline"] = _("The registration deadline must be before the samling starts.")
+        if (self.registration_opens_at and self.registration_deadline
+                and self.registration_opens_at > self.registration_deadline):
+            errors["registration_opens_at"] = _("Registration must open before the deadline.")
+        if self.seats_per_participant is not None and self.seats_per_participant < 1:
+            errors["seats_per_participant"] = _("Seats per participant must be at least 1.")
+        if self.capacity is not None and self.capacity < 1:
+            errors["capacity"] = _("The capacity must be at least 1.")
+        if self.format == self.Format.DIGITAL and not self.video_link:
+            errors["video_link"] = _("A digital samling needs a video link.")
+        if self.format == self.Format.PHYSICAL and not self.venue:
+            errors["venue"] = _("A physical samling needs a venue.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgendaItem(models.Model):
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("samling"))
+    starts_at = models.DateTimeField(_("time"))
+    title = models.CharField(_("title"), max_length=200)
+    speaker = models.CharField(_("speaker / responsible"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="registrations",
+                                  verbose_name=_("samling"))
+    participant = models.ForeignKey("municipalities.Participant", on_delete=models.CASCADE,
+                                    related_name="registrations", verbose_name=_("participant"))
+    core_group_member = models.ForeignKey("municipalities.CoreGroupMember", on_delete=models.SET_NULL, null=True,
+                                          blank=True, related_name="registrations", verbose_name=_("core group member"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="gathering_registrations")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    role_category = models.CharField(_("role category"), max_length=20, choices=RoleCategory.choices,
+                                     default=RoleCategory.OTHER)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "gathering", models.functions.Lower("email"), condition=~Q(status="cancelled"),
+                name="registration_one_active_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["gathering", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.gathering}"
+
+
+def _material_path(instance, filename: str) -> str:
+    # Random, not guessable, and outside any public URL: files are served by a permission-checking view.
+    return f"materials/{instance.gathering_id}/{uuid.uuid4().hex}"
+
+
+class Material(models.Model):
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="materials",
+                                  verbose_name=_("samling"))
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="materials", verbose_name=_("agenda item"))
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_material_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions_app:material_download", kwargs={"pk": self.gathering_id, "material_pk": self.pk})
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A personal calendar subscription: a secret URL that can be revoked by making a new one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")

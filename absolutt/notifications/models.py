@@ -18,6 +18,10 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("E.g. gathering_reminder"))
+    topic = models.CharField(
+        max_length=80, blank=True, db_index=True, help_text="What it is about, e.g. gathering:12 (for listings)"
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -22,14 +22,16 @@ TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, Co
 
 
 def email_enqueue(
-    *, to: str, subject: str, body_text: str, body_html: str = "", dedupe_key: str | None = None
+    *, to: str, subject: str, body_text: str, body_html: str = "", dedupe_key: str | None = None,
+    kind: str = "", topic: str = "",
 ) -> OutgoingEmail | None:
     """Save an outbox row and start the send task once the surrounding transaction commits. With
     ``dedupe_key``, a second call for the same key does nothing and returns None."""
     try:
         with transaction.atomic():
             row = OutgoingEmail.objects.create(
-                to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key
+                to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key,
+                kind=kind, topic=topic,
             )
     except IntegrityError:
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
@@ -42,7 +44,8 @@ def email_enqueue(
 
 
 def email_enqueue_template(
-    *, to: str, template: str, context: dict, language: str | None = None, dedupe_key: str | None = None
+    *, to: str, template: str, context: dict, language: str | None = None, dedupe_key: str | None = None,
+    kind: str = "", topic: str = "",
 ) -> OutgoingEmail | None:
     """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in the recipient's
     language and queue the result."""
@@ -51,7 +54,9 @@ def email_enqueue_template(
         subject = render_to_string(f"{template}_subject.txt", context).strip().replace("\n", " ")
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
-    return email_enqueue(to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key)
+    return email_enqueue(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key, kind=kind, topic=topic
+    )
 
 
 def email_claim(*, email_id: int) -> OutgoingEmail | None:

@@ -225,7 +225,6 @@ if env("EMAIL_FILE_PATH", default=""):
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Absolutt <absolutt@ks.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-ADMINS = env.list("DJANGO_ADMINS", default=[])
 
 MESSAGE_TAGS = {40: "danger"}
 
@@ -236,3 +235,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 ACCOUNT_FORMS = {"signup": "absolutt.accounts.forms.InvitationSignupForm"}
+
+# --- Samlinger: uploaded materials ------------------------------------------------------------
+ABSOLUTT_MATERIAL_TYPES = {"pdf", "pptx", "ppt", "docx", "doc", "xlsx", "odt", "odp", "ods", "txt", "png", "jpg", "jpeg"}
+ABSOLUTT_MATERIAL_MAX_BYTES = env.int("ABSOLUTT_MATERIAL_MAX_MB", default=25) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
