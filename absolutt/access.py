@@ -175,3 +175,57 @@ def roles_of(user) -> Roles:
         municipal_coordinator=Participant.objects.filter(coordinator_id=user.pk).exists(),
         core_group_member=CoreGroupMember.objects.filter(user_id=user.pk, is_active=True).exists(),
     )
+
+
+# --- Samlinger ----------------------------------------------------------------------------------
+
+def visible_gatherings(user):
+    from sessions_app.models import Gathering
+
+    return Gathering.objects.filter(round__in=visible_rounds(user))
+
+
+def get_gathering_for_user(user, pk: int, *, manage: bool = False):
+    from sessions_app.models import Gathering
+
+    try:
+        gathering = visible_gatherings(user).select_related("round__region").get(pk=pk)
+    except Gathering.DoesNotExist:
+        raise Http404 from None
+    if manage and not can_manage_round(user, gathering.round):
+        raise PermissionDenied
+    return gathering
+
+
+def registrable_participants(user, gathering) -> QuerySet[Participant]:
+    """Participants for whom the user may register anybody: all in the round for its coordinators, their
+    own for a municipal coordinator."""
+    qs = Participant.objects.filter(round_id=gathering.round_id)
+    if can_manage_round(user, gathering.round):
+        return qs
+    return qs.filter(coordinator_id=user.pk)
+
+
+def own_core_group_rows(user, gathering) -> QuerySet[CoreGroupMember]:
+    """The user's own active core group rows in the gathering's round (to register themself)."""
+    return CoreGroupMember.objects.filter(participant__round_id=gathering.round_id, user_id=user.pk, is_active=True)
+
+
+def get_registration_for_user(user, gathering, pk: int, *, change: bool = False):
+    """A registration the user may see (their participants'); ``change`` also requires being its
+    municipal coordinator, a coordinator of the round, or the registered person."""
+    from sessions_app.models import Registration
+
+    try:
+        registration = Registration.objects.select_related("participant").get(
+            pk=pk, gathering=gathering, participant__in=visible_participants(user)
+        )
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    if change and not (
+        can_manage_round(user, gathering.round)
+        or registration.participant.coordinator_id == user.pk
+        or registration.user_id == user.pk
+    ):
+        raise PermissionDenied
+    return registration

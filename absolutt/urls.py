@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include(invitation_patterns)),
     path("", include("programmes.urls")),
     path("", include("municipalities.urls")),
+    path("", include("sessions_app.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,11 +3,13 @@ from django.db import connection
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from absolutt import access
 from municipalities.selectors import participants_with_composition
 from programmes.selectors import rounds_for_list
+from sessions_app.selectors import feed_gatherings
 
 
 @login_required
@@ -34,6 +36,9 @@ def home(request):
             access.visible_participants(user).filter(Q(coordinator=user) | Q(core_group__user=user, core_group__is_active=True)).distinct()
         ).select_related("round__region")
         context["own_participants"] = list(own)
+    upcoming, _video = feed_gatherings(user)
+    now = timezone.now()
+    context["upcoming_gatherings"] = [g for g in upcoming if g.ends_at >= now][:5]
     return render(request, "home.html", context)
 
 

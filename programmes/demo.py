@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("koordinator.molde@absolutt.example", "Mona Molde", "Municipal coordinator, Molde", False, False),
     ("kjernegruppe.molde@absolutt.example", "Kjell Kjerne", "Core group member, Molde", False, False),
     ("region.agder@absolutt.example", "Arne Agder", "Regional coordinator, Agder (other region)", False, True),
+    ("koordinator.kristiansand@absolutt.example", "Kristin Sand", "Municipal coordinator, Kristiansand (Agder: coming samlinger)", False, False),
 ]
 
 COUNTIES = [("15", "Møre og Romsdal", 270624), ("42", "Agder", 318872)]
@@ -67,6 +68,10 @@ CORE_GROUPS = {
     "4204": [
         ("Jan Ordfører", "ordforer@kristiansand.example", "Ordfører", E),
         ("Liv Direktør", "oppvekst@kristiansand.example", "Direktør oppvekst", A),
+        ("Kari Komité", "komite@kristiansand.example", "Leder, oppvekstutvalget", E),
+        ("Odd Rektor", "rektor@kristiansand.example", "Rektor, Vågsbygd skole", S),
+        ("Emma Ungdomsråd", "ungdomsrad@kristiansand.example", "Ungdomsrådet", Y),
+        ("Trond Tillitsvalgt", "tillit@kristiansand.example", "Hovedtillitsvalgt", U),
     ],
     "4203": [("Tone Rådgiver", "radgiver@arendal.example", "Rådgiver", O)],
 }
@@ -139,7 +144,8 @@ def demo_load() -> None:
         (mr_round, "1577", "Fremtidens kulturskole", "Kulturskolen som ressurssenter.", None),
         (mr_round, "1515", "FNs barnekonvensjon", "", None),
         (mr_round, "1507", "FNs barnekonvensjon", "Barns medvirkning i planarbeidet.", None),
-        (agder_round, "4204", "0–24-samarbeidet", "Samordnede tjenester for utsatte barn og unge.", None),
+        (agder_round, "4204", "0–24-samarbeidet", "Samordnede tjenester for utsatte barn og unge.",
+         "koordinator.kristiansand@absolutt.example"),
         (agder_round, "4203", "FNs barnekonvensjon", "", None),
     ]
     for round_, number, approach, focus, coordinator in plan:
@@ -158,3 +164,6 @@ def demo_load() -> None:
         round=mr_round, county=counties["15"],
         defaults={"local_approach": approaches["Fremtidens kulturskole"], "focus_area": "Fremtidens kulturskole i videregående."},
     )
+    from sessions_app.demo import demo_gatherings
+
+    demo_gatherings(mr_round=mr_round, agder_round=agder_round)

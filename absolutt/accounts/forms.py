@@ -3,9 +3,9 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .adapter import INVITATION_SESSION_KEY
 from .models import Invitation
-from . import selectors
 
 
 class InvitationSignupForm(SignupForm):

@@ -5,7 +5,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/helse/")
 
 

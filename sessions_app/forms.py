@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import CoreGroupMember, RoleCategory
+
+from .models import AgendaItem, Gathering
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class GatheringForm(forms.ModelForm):
+    class Meta:
+        model = Gathering
+        fields = [
+            "kind", "number", "title", "theme_question", "description", "starts_at", "ends_at", "format", "venue",
+            "video_link", "organisers", "registration_opens_at", "registration_deadline", "seats_per_participant",
+            "capacity", "require_mix",
+        ]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "registration_opens_at": DateTimeLocalInput(),
+            "registration_deadline": DateTimeLocalInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["starts_at", "title", "speaker"]
+        widgets = {"starts_at": DateTimeLocalInput()}
+
+
+class RegistrationForm(forms.Form):
+    """Register one person for a participant: a core group member, or a person not (yet) in it."""
+
+    participant = forms.ChoiceField(label=_("Municipality"))
+    member = forms.ModelChoiceField(
+        label=_("Core group member"), queryset=CoreGroupMember.objects.none(), required=False,
+        empty_label=_("– someone not in the core group –"),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    role_category = forms.ChoiceField(label=_("Role category"), choices=RoleCategory.choices, required=False)
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False,
+                                    help_text=_("Only the organisers see this."))
+    accessibility_needs = forms.CharField(label=_("Accessibility needs"), max_length=300, required=False,
+                                          help_text=_("Only the organisers see this."))
+
+    def __init__(self, *args, participants, physical: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = {str(p.pk): p for p in participants}
+        self.fields["participant"].choices = [(str(p.pk), p.name) for p in participants]
+        if len(participants) == 1:
+            self.fields["participant"].widget = forms.HiddenInput()
+            self.fields["participant"].initial = str(participants[0].pk)
+        self.fields["member"].queryset = CoreGroupMember.objects.filter(
+            participant__in=participants, is_active=True
+        ).exclude(email="").select_related("participant__municipality", "participant__county").order_by("name")
+        self.fields["member"].label_from_instance = (
+            (lambda m: f"{m.name} – {m.title}" if m.title else m.name) if len(participants) == 1
+            else (lambda m: f"{m.name} ({m.participant.name})")
+        )
+        if not physical:
+            del self.fields["dietary_needs"], self.fields["accessibility_needs"]
+
+    def clean(self):
+        data = super().clean()
+        participant = self.participants.get(data.get("participant") or "")
+        if participant is None:
+            raise forms.ValidationError(_("Choose a municipality."))
+        data["participant"] = participant
+        member = data.get("member")
+        if member is not None and member.participant_id != participant.pk:
+            self.add_error("member", _("That person belongs to another municipality."))
+        if member is None:
+            if not data.get("name"):
+                self.add_error("name", _("Choose a core group member or write the person's name."))
+            if not data.get("email"):
+                self.add_error("email", _("An e-mail address is needed for someone not in the core group."))
+        return data
+
+
+class SelfRegistrationForm(forms.Form):
+    dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False,
+                                    help_text=_("Only the organisers see this."))
+    accessibility_needs = forms.CharField(label=_("Accessibility needs"), max_length=300, required=False,
+                                          help_text=_("Only the organisers see this."))
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    agenda_item = forms.ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False,
+                                         empty_label=_("– the whole samling –"))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, gathering, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = gathering.agenda.all()
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(label=_("Summary / minutes"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
