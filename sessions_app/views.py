@@ -126,7 +126,7 @@ def registration_create(request, pk):
         else:
             _registered_message(request, registration)
     else:
-        for field, errors in form.errors.items():
+        for errors in form.errors.values():
             for e in errors:
                 messages.error(request, e)
     return redirect(gathering.get_absolute_url() + "#pamelding")
