@@ -39,7 +39,7 @@ MUNICIPALITIES = [
 ]
 APPROACHES = ["0–24-samarbeidet", "FNs barnekonvensjon", "Fremtidens kulturskole", "Heltidssatsingen"]
 
-E, A, S, U, Y, O = (RoleCategory.ELECTED, RoleCategory.ADMINISTRATIVE, RoleCategory.SERVICE_LEADER,
+E, A, S, U, Y, OTH = (RoleCategory.ELECTED, RoleCategory.ADMINISTRATIVE, RoleCategory.SERVICE_LEADER,
                     RoleCategory.UNION, RoleCategory.YOUTH, RoleCategory.OTHER)
 # Core groups: Molde complete; Kristiansund lacks an elected official; Volda lacks a youth representative;
 # Herøy has nobody yet and no coordinator.
@@ -73,7 +73,7 @@ CORE_GROUPS = {
         ("Emma Ungdomsråd", "ungdomsrad@kristiansand.example", "Ungdomsrådet", Y),
         ("Trond Tillitsvalgt", "tillit@kristiansand.example", "Hovedtillitsvalgt", U),
     ],
-    "4203": [("Tone Rådgiver", "radgiver@arendal.example", "Rådgiver", O)],
+    "4203": [("Tone Rådgiver", "radgiver@arendal.example", "Rådgiver", OTH)],
 }
 
 
