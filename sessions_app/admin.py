@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from absolutt import access
+from absolutt.admin_scoping import ScopedAdmin
+
+from .models import AgendaItem, Gathering, Registration
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and access.can_manage_round(request.user, obj.round)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or access.can_manage_round(request.user, obj.round)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and access.can_manage_round(request.user, obj.round)
+
+
+@admin.register(Gathering)
+class GatheringAdmin(ScopedAdmin):
+    list_display = ["title", "round", "kind", "starts_at", "format"]
+    list_filter = ["kind", "format", "round__region", "round"]
+    search_fields = ["title", "theme_question", "round__title"]
+    list_select_related = ["round"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline]
+
+    def scope_queryset(self, request, qs):
+        return qs.filter(round__in=access.visible_rounds(request.user))
+
+    def can_change(self, request, obj) -> bool:
+        return access.can_manage_round(request.user, obj.round)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "round" and not request.user.is_superuser:
+            kwargs["queryset"] = access.managed_rounds(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ScopedAdmin):
+    """Registrations for organisers: who registered, who is waiting, who came. Changes go through the web
+    pages (seats and the waiting list are handled there under a lock); the admin reads."""
+
+    list_display = ["name", "participant", "gathering", "status", "attended", "created_at"]
+    list_filter = ["status", "attended", "gathering__round", "gathering"]
+    search_fields = ["name", "email", "participant__municipality__name"]
+    list_select_related = ["participant__municipality", "participant__county", "gathering"]
+    readonly_fields = [f.name for f in Registration._meta.fields]
+
+    def scope_queryset(self, request, qs):
+        return qs.filter(participant__in=access.visible_participants(request.user))
+
+    def can_change(self, request, obj) -> bool:
+        return False
