@@ -229,3 +229,36 @@ def get_registration_for_user(user, gathering, pk: int, *, change: bool = False)
     ):
         raise PermissionDenied
     return registration
+
+
+# --- Mellomarbeid -------------------------------------------------------------------------------
+
+def can_review(user, round_: Round) -> bool:
+    """Regional coordinators and the round's competence partners give feedback, return and approve."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return can_manage_round(user, round_) or round_.competence_partners.filter(pk=user.pk).exists()
+
+
+def can_edit_submission(user, participant: Participant) -> bool:
+    """The municipal coordinator and active core group members with a login write the draft."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return participant.coordinator_id == user.pk or participant.core_group.filter(user_id=user.pk, is_active=True).exists()
+
+
+def can_deliver(user, participant: Participant) -> bool:
+    return bool(user.is_authenticated and participant.coordinator_id == user.pk)
+
+
+def get_assignment_for_user(user, pk: int, *, manage: bool = False):
+    from interwork.models import Assignment
+
+    try:
+        assignment = Assignment.objects.select_related("round__region", "given_after", "due_before").get(
+            pk=pk, round__in=visible_rounds(user))
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+    if manage and not can_manage_round(user, assignment.round):
+        raise PermissionDenied
+    return assignment

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("municipalities.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("interwork.urls")),
     path("admin/", admin.site.urls),
 ]

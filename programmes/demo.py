@@ -167,3 +167,7 @@ def demo_load() -> None:
     from sessions_app.demo import demo_gatherings
 
     demo_gatherings(mr_round=mr_round, agder_round=agder_round)
+    from interwork.demo import demo_assignments
+
+    demo_assignments(mr_round=mr_round, agder_round=agder_round, coordinator=users["region.mr@absolutt.example"],
+                     mr_users=users)

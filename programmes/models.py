@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -76,6 +77,17 @@ class Round(models.Model):
         _("reminder before a registration deadline (days)"), default=3,
         help_text=_("Municipal coordinators who have registered nobody are reminded this long before the deadline."),
     )
+    assignment_reminder_days = models.CharField(
+        _("mellomarbeid reminders (days before due)"), max_length=40, default="7,1",
+        help_text=_("Comma-separated, e.g. 7,1 = a week and a day before the due time."),
+        validators=[RegexValidator(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$", _("Write whole days separated by commas, e.g. 7,1."))],
+    )
+    overdue_notice = models.BooleanField(_("overdue notice the day after"), default=True)
+    escalation_days = models.PositiveSmallIntegerField(
+        _("escalate to the regional coordinator after (days)"), null=True, blank=True, default=3,
+        help_text=_("Tell the regional coordinator when work is still missing this many days after due. Empty: never."),
+    )
+    copy_core_group_on_last_reminder = models.BooleanField(_("copy the core group on the last reminder"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -95,6 +107,11 @@ class Round(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def reminder_days(self) -> list[int]:
+        return sorted({int(d) for d in self.assignment_reminder_days.replace(" ", "").split(",") if d.isdigit()},
+                      reverse=True)
 
     @property
     def period_label(self) -> str:

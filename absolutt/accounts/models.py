@@ -46,6 +46,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    class Digest(models.TextChoices):
+        OFF = "off", _("Off")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly (Mondays)")
+
+    digest = models.CharField(
+        _("mellomarbeid digest"), max_length=8, choices=Digest.choices, default=Digest.DAILY,
+        help_text=_("For regional coordinators: due soon, overdue and deliveries waiting for review."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -1,0 +1,91 @@
+"""Exports of a round's mellomarbeid: the matrix as XLSX/CSV, and every delivered text and file as a zip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from sessions_app.exports import _safe
+
+from .models import SubmissionVersion
+from .selectors import Matrix
+
+
+def matrix_rows(m: Matrix) -> tuple[list[str], list[list[str]]]:
+    header = [_("Participant")] + [a.title for a in m.assignments]
+    rows = []
+    for p, cells in m.rows:
+        row = [p.name]
+        for c in cells:
+            label = str(c.status_label)
+            if c.is_late:
+                label += " (" + _("late") + ")"
+            if c.has_extension:
+                label += " (" + _("extension") + ")"
+            if c.is_overdue:
+                label += " (" + _("overdue") + ")"
+            row.append(label)
+        rows.append(row)
+    return header, [[_safe(x) for x in r] for r in rows]
+
+
+def matrix_xlsx(m: Matrix, title: str) -> bytes:
+    header, rows = matrix_rows(m)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Mellomarbeid")[:31]
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append(r)
+    stats = m.column_stats()
+    ws.append([])
+    ws.append([_("Delivery rate %")] + [s["delivery_rate"] for s in stats])
+    ws.append([_("On-time rate %")] + [s["on_time_rate"] for s in stats])
+    ws.freeze_panes = "B3"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def matrix_csv(m: Matrix) -> bytes:
+    header, rows = matrix_rows(m)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def submissions_zip(round_, participants) -> bytes:
+    """Every delivered version's text (as .txt) and files, in folders per participant and assignment."""
+    versions = (
+        SubmissionVersion.objects.filter(submission__assignment__round=round_, submission__participant__in=participants)
+        .select_related("submission__assignment", "submission__participant__municipality",
+                        "submission__participant__county", "delivered_by")
+        .prefetch_related("files").order_by("submission__participant_id", "submission__assignment__due_at", "number")
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for v in versions:
+            s = v.submission
+            folder = f"{slugify(s.participant.name) or s.participant_id}/{slugify(s.assignment.title) or s.assignment_id}/v{v.number}"
+            delivered = timezone.localtime(v.delivered_at).strftime("%d.%m.%Y %H:%M")
+            who = v.delivered_by.get_full_name() if v.delivered_by else ""
+            contributors = ", ".join(f"{c['name']} ({c['role_category']})" for c in v.contributors)
+            zf.writestr(f"{folder}/tekst.txt", f"{s.assignment.title}\n{s.participant.name}\n"
+                        f"{_('Delivered')}: {delivered} {who}\n{_('Contributors')}: {contributors}\n\n{v.text}\n")
+            for f in v.files.all():
+                with f.file.open("rb") as fh:
+                    zf.writestr(f"{folder}/{f.original_name}", fh.read())
+    return out.getvalue()

@@ -1,0 +1,157 @@
+"""Reads for mellomarbeid: the tracking matrix, rates, and "Min side" lists — a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from absolutt.notifications.models import OutgoingEmail
+from municipalities.models import Participant
+
+from .models import Assignment, Extension, Submission
+
+
+@dataclass
+class Cell:
+    assignment: Assignment
+    participant: Participant
+    submission: Submission | None
+    reminders: int = 0
+    last_reminded: object = None
+    pending_extension: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.submission.status if self.submission else Submission.Status.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return Submission.Status(self.status).label
+
+    @property
+    def due_at(self):
+        return self.submission.effective_due_at if self.submission else self.assignment.due_at
+
+    @property
+    def has_extension(self) -> bool:
+        return bool(self.submission and self.submission.extended_due_at)
+
+    @property
+    def is_open_work(self) -> bool:
+        return self.status in (Submission.Status.NOT_STARTED, Submission.Status.DRAFT, Submission.Status.RETURNED)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open_work and timezone.now() > self.due_at
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.submission and self.submission.first_delivered_late)
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.status == Submission.Status.DELIVERED
+
+
+class Row(NamedTuple):
+    participant: Participant
+    cells: list[Cell]
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for c in self.cells if c.submission and c.submission.last_delivered_at)
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.is_overdue for c in self.cells)
+
+
+@dataclass
+class Matrix:
+    assignments: list[Assignment]
+    rows: list[Row]
+    column_counts: list[dict] = field(default_factory=list)
+
+    def column_stats(self):
+        """Per assignment: delivered count, delivery rate and on-time rate (of those due)."""
+        stats = []
+        now = timezone.now()
+        for i, a in enumerate(self.assignments):
+            cells = [cells[i] for _p, cells in self.rows]
+            delivered = [c for c in cells if c.submission and c.submission.last_delivered_at]
+            due = [c for c in cells if c.due_at <= now] if a.due_at <= now else []
+            on_time = [c for c in delivered if not c.is_late]
+            n = len(cells)
+            stats.append({
+                "assignment": a, "n": n, "delivered": len(delivered),
+                "overdue": sum(c.is_overdue for c in cells),
+                "awaiting_review": sum(c.awaiting_review for c in cells),
+                "delivery_rate": round(100 * len(delivered) / n) if n else None,
+                "on_time_rate": round(100 * len(on_time) / len(delivered)) if delivered else None,
+                "is_due": bool(due),
+            })
+        return stats
+
+
+def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = "") -> Matrix:
+    assignments = list(Assignment.objects.filter(round=round_).select_related("due_before").order_by("due_at", "pk"))
+    participants = list(participants.select_related("municipality", "county", "coordinator"))
+    subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).select_related("assignment")
+    by_key = {(s.participant_id, s.assignment_id): s for s in subs}
+    sub_ids = [s.pk for s in by_key.values()]
+    reminded = {
+        row["topic"]: (row["n"], row["last"])
+        for row in OutgoingEmail.objects.filter(topic__in=[f"submission:{i}" for i in sub_ids], kind__startswith="assignment_")
+        .values("topic").annotate(n=Count("pk"), last=Max("created_at"))
+    }
+    pending = set(Extension.objects.filter(submission_id__in=sub_ids, status=Extension.Status.REQUESTED)
+                  .values_list("submission_id", flat=True))
+    rows = []
+    for p in participants:
+        cells = []
+        for a in assignments:
+            s = by_key.get((p.pk, a.pk))
+            n, last = reminded.get(f"submission:{s.pk}", (0, None)) if s else (0, None)
+            cells.append(Cell(a, p, s, n, last, bool(s and s.pk in pending)))
+        if status_filter == "overdue" and not any(c.is_overdue for c in cells):
+            continue
+        if status_filter == "not_started" and not any(c.status == Submission.Status.NOT_STARTED for c in cells):
+            continue
+        if status_filter == "awaiting_review" and not any(c.awaiting_review for c in cells):
+            continue
+        rows.append(Row(p, cells))
+    return Matrix(assignments, rows)
+
+
+def participant_work(participant: Participant) -> list[Cell]:
+    """Every assignment of the participant's round with its cell (for the municipality's own pages)."""
+    m = matrix(participant.round, Participant.objects.filter(pk=participant.pk))
+    return m.rows[0][1] if m.rows else []
+
+
+def reminder_log(submission: Submission) -> QuerySet[OutgoingEmail]:
+    return OutgoingEmail.objects.filter(topic=f"submission:{submission.pk}").order_by("-created_at")
+
+
+def levels_covered(submission: Submission) -> tuple[bool, bool]:
+    cats = set(submission.contributors.values_list("role_category", flat=True))
+    return "elected" in cats, "administrative" in cats
+
+
+def review_queue(round_ids) -> QuerySet[Submission]:
+    return Submission.objects.filter(assignment__round_id__in=round_ids, status=Submission.Status.DELIVERED).select_related(
+        "assignment", "participant__municipality", "participant__county").order_by("last_delivered_at")
+
+
+def assignments_count(round_) -> int:
+    return Assignment.objects.filter(round=round_).aggregate(n=Count("pk"))["n"]
+
+
+def submission_counts(round_):
+    return Submission.objects.filter(assignment__round=round_).aggregate(
+        delivered=Count("pk", filter=Q(last_delivered_at__isnull=False)),
+        awaiting=Count("pk", filter=Q(status=Submission.Status.DELIVERED)),
+    )

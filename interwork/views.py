@@ -1,0 +1,311 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from absolutt import access
+from absolutt.forms_util import add_service_errors
+
+from . import selectors, services
+from .forms import AssignmentForm, CommentForm, DraftForm, ExtensionForm, FileForm, ReviewForm
+from .models import Extension
+
+
+@login_required
+def round_work(request, round_pk):
+    """The tracking matrix (participants × assignments) for the round's coordinators, partners and the
+    national lead; municipalities see only their own row."""
+    round_ = access.get_round_for_user(request.user, round_pk)
+    status_filter = request.GET.get("vis", "")
+    if status_filter not in ("", "overdue", "not_started", "awaiting_review"):
+        status_filter = ""
+    participants = access.visible_participants(request.user).filter(round=round_).order_by(
+        "municipality__short_name", "county__name")
+    m = selectors.matrix(round_, participants, status_filter=status_filter)
+    return render(request, "interwork/round_work.html", {
+        "round": round_, "matrix": m, "stats": m.column_stats(), "status_filter": status_filter,
+        "can_manage": access.can_manage_round(request.user, round_),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request, round_pk):
+    round_ = access.get_round_for_user(request.user, round_pk, manage=True)
+    form = AssignmentForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_create(round_=round_, data=form.cleaned_data, by_user=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The assignment was created and is shown to every participant."))
+            return redirect(assignment)
+    return render(request, "form_page.html", {
+        "form": form, "heading": _("New mellomarbeid in %(title)s") % {"title": round_.title},
+        "cancel_url": round_.get_absolute_url(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, pk):
+    assignment = access.get_assignment_for_user(request.user, pk, manage=True)
+    form = AssignmentForm(request.POST or None, instance=assignment, round_=assignment.round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_update(assignment=assignment, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The assignment was saved."))
+            return redirect(assignment)
+    return render(request, "form_page.html", {
+        "form": form, "heading": _("Edit %(title)s") % {"title": assignment.title},
+        "cancel_url": assignment.get_absolute_url(),
+    })
+
+
+@login_required
+def assignment_detail(request, pk):
+    assignment = access.get_assignment_for_user(request.user, pk)
+    participants = access.visible_participants(request.user).filter(round=assignment.round).order_by(
+        "municipality__short_name", "county__name")
+    m = selectors.matrix(assignment.round, participants)
+    index = [a.pk for a in m.assignments].index(assignment.pk)
+    cells = [cells[index] for _p, cells in m.rows]
+    return render(request, "interwork/assignment_detail.html", {
+        "assignment": assignment, "round": assignment.round, "cells": cells,
+        "can_manage": access.can_manage_round(request.user, assignment.round),
+    })
+
+
+def _submission_context(request, assignment, participant, submission, **extra):
+    user = request.user
+    can_edit = access.can_edit_submission(user, participant) and submission.status in services.EDITABLE
+    elected, administrative = selectors.levels_covered(submission)
+    context = {
+        "assignment": assignment, "participant": participant, "submission": submission, "round": assignment.round,
+        "can_edit": can_edit, "can_deliver": access.can_deliver(user, participant),
+        "can_review": access.can_review(user, assignment.round),
+        "can_manage": access.can_manage_round(user, assignment.round),
+        "draft_files": submission.files.filter(version__isnull=True),
+        "versions": submission.versions.select_related("delivered_by").prefetch_related("files").order_by("-number"),
+        "feedback": submission.feedback.select_related("author"),
+        "extensions": submission.extensions.select_related("requested_by", "decided_by"),
+        "pending_extension": submission.extensions.filter(status=Extension.Status.REQUESTED).first(),
+        "reminders": selectors.reminder_log(submission)[:50],
+        "has_elected": elected, "has_administrative": administrative,
+        "file_form": FileForm(), "comment_form": CommentForm(), "review_form": ReviewForm(),
+        "extension_form": ExtensionForm(),
+        "now": timezone.now(),
+    }
+    if "draft_form" not in extra:
+        context["draft_form"] = DraftForm(participant=participant, initial={
+            "text": submission.draft_text, "base_revision": submission.draft_revision,
+            "contributors": list(submission.contributors.all())})
+    context.update(extra)
+    return context
+
+
+def _get(request, pk, participant_pk):
+    assignment = access.get_assignment_for_user(request.user, pk)
+    participant = access.get_participant_for_user(request.user, participant_pk)
+    if participant.round_id != assignment.round_id:
+        raise Http404
+    submission = services.submission_for(assignment=assignment, participant=participant)
+    return assignment, participant, submission
+
+
+@login_required
+def submission_detail(request, pk, participant_pk):
+    assignment, participant, submission = _get(request, pk, participant_pk)
+    return render(request, "interwork/submission_detail.html", _submission_context(request, assignment, participant, submission))
+
+
+@login_required
+@require_POST
+def draft_save(request, pk, participant_pk):
+    assignment, participant, submission = _get(request, pk, participant_pk)
+    if not access.can_edit_submission(request.user, participant):
+        raise PermissionDenied
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    form = DraftForm(request.POST, participant=participant)
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return render(request, "interwork/submission_detail.html",
+                      _submission_context(request, assignment, participant, submission, draft_form=form), status=400)
+    try:
+        submission = services.draft_save(
+            submission=submission, text=form.cleaned_data["text"], base_revision=form.cleaned_data["base_revision"],
+            by_user=request.user, contributors=form.cleaned_data["contributors"],
+        )
+    except services.DraftConflict as conflict:
+        stored = conflict.submission
+        message = _("%(name)s saved this draft while you were writing. Your text is kept below; the saved text is shown beside it. Merge them and save again.") % {
+            "name": stored.draft_saved_by.get_full_name() if stored.draft_saved_by else _("Someone")}
+        if wants_json:
+            return JsonResponse({"conflict": True, "message": message}, status=409)
+        form = DraftForm(participant=participant, initial={
+            "text": form.cleaned_data["text"], "base_revision": stored.draft_revision,
+            "contributors": form.cleaned_data["contributors"]})
+        messages.warning(request, message)
+        return render(request, "interwork/submission_detail.html", _submission_context(
+            request, assignment, participant, stored, draft_form=form, conflict_text=stored.draft_text), status=409)
+    except ValidationError as exc:
+        if wants_json:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        messages.error(request, " ".join(exc.messages))
+        return redirect(submission.get_absolute_url())
+    if wants_json:
+        return JsonResponse({"revision": submission.draft_revision,
+                             "saved_at": timezone.localtime(submission.draft_saved_at).strftime("%H:%M")})
+    messages.success(request, _("The draft was saved."))
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+@require_POST
+def file_upload(request, pk, participant_pk):
+    assignment, participant, submission = _get(request, pk, participant_pk)
+    if not access.can_edit_submission(request.user, participant):
+        raise PermissionDenied
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.file_attach(submission=submission, upload=form.cleaned_data["file"], by_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The file was attached to the draft."))
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect(submission.get_absolute_url() + "#filer")
+
+
+@login_required
+def file_download(request, pk, participant_pk, file_pk):
+    _a, _p, submission = _get(request, pk, participant_pk)
+    row = submission.files.filter(pk=file_pk).first()
+    if row is None:
+        raise Http404
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                            content_type=row.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def file_remove(request, pk, participant_pk, file_pk):
+    _a, participant, submission = _get(request, pk, participant_pk)
+    if not access.can_edit_submission(request.user, participant):
+        raise PermissionDenied
+    row = submission.files.filter(pk=file_pk).first()
+    if row is None:
+        raise Http404
+    try:
+        services.file_remove(submission=submission, file=row)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(submission.get_absolute_url() + "#filer")
+
+
+@login_required
+@require_POST
+def deliver(request, pk, participant_pk):
+    _a, participant, submission = _get(request, pk, participant_pk)
+    if not access.can_deliver(request.user, participant):
+        raise PermissionDenied
+    try:
+        version = services.submission_deliver(submission=submission, by_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if version.is_late:
+            messages.warning(request, _("Delivered as version %(n)s – after the due time.") % {"n": version.number})
+        else:
+            messages.success(request, _("Delivered as version %(n)s. Thank you!") % {"n": version.number})
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+@require_POST
+def review(request, pk, participant_pk):
+    assignment, _p, submission = _get(request, pk, participant_pk)
+    if not access.can_review(request.user, assignment.round):
+        raise PermissionDenied
+    text = request.POST.get("text", "")
+    try:
+        if request.POST.get("action") == "approve":
+            services.submission_approve(submission=submission, by_user=request.user, comment=text)
+            messages.success(request, _("Approved. The municipal coordinator was told."))
+        elif request.POST.get("action") == "return":
+            services.submission_return(submission=submission, by_user=request.user, comment=text)
+            messages.success(request, _("Returned for revision. The municipal coordinator was told."))
+        else:
+            raise ValidationError(_("Choose approve or return."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(submission.get_absolute_url())
+
+
+@login_required
+@require_POST
+def comment(request, pk, participant_pk):
+    assignment, participant, submission = _get(request, pk, participant_pk)
+    if not (access.can_review(request.user, assignment.round) or access.can_edit_submission(request.user, participant)):
+        raise PermissionDenied
+    try:
+        services.feedback_add(submission=submission, by_user=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(submission.get_absolute_url() + "#tilbakemeldinger")
+
+
+@login_required
+@require_POST
+def extension(request, pk, participant_pk):
+    assignment, participant, submission = _get(request, pk, participant_pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect(submission.get_absolute_url() + "#frist")
+    try:
+        if access.can_manage_round(request.user, assignment.round):
+            services.extension_grant(submission=submission, by_user=request.user, **form.cleaned_data)
+            messages.success(request, _("The extension was granted."))
+        elif access.can_deliver(request.user, participant):
+            services.extension_request(submission=submission, by_user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your request was sent to the regional coordinator."))
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(submission.get_absolute_url() + "#frist")
+
+
+@login_required
+@require_POST
+def extension_decide(request, pk, participant_pk, extension_pk):
+    assignment, _p, submission = _get(request, pk, participant_pk)
+    if not access.can_manage_round(request.user, assignment.round):
+        raise PermissionDenied
+    ext = submission.extensions.filter(pk=extension_pk).first()
+    if ext is None:
+        raise Http404
+    try:
+        services.extension_decide(extension=ext, grant=request.POST.get("grant") == "1", by_user=request.user,
+                                  note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(submission.get_absolute_url() + "#frist")
+
+
