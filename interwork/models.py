@@ -2,6 +2,7 @@
 submission per participant and assignment with every delivery kept as a version, feedback, extensions."""
 
 import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
