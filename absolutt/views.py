@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from absolutt import access
 from municipalities.selectors import participants_with_composition
 from programmes.selectors import rounds_for_list
+from interwork.selectors import participant_work, review_queue
 from sessions_app.selectors import feed_gatherings
 
 
@@ -29,6 +30,7 @@ def home(request):
         context["needs_attention"] = [
             p for p in attention if p.coordinator_id is None or not p.composition().meets_rule
         ]
+        context["review_queue"] = list(review_queue(managed.values("pk"))[:15])
     if roles.competence_partner:
         context["partner_rounds"] = rounds_for_list(access.visible_rounds(user).filter(competence_partners=user))
     if roles.municipal_coordinator or roles.core_group_member:
@@ -36,6 +38,16 @@ def home(request):
             access.visible_participants(user).filter(Q(coordinator=user) | Q(core_group__user=user, core_group__is_active=True)).distinct()
         ).select_related("round__region")
         context["own_participants"] = list(own)
+        work = []
+        for p in context["own_participants"]:
+            cells = participant_work(p)
+            work.append({
+                "participant": p,
+                "returned": [c for c in cells if c.status == "returned"],
+                "overdue": [c for c in cells if c.is_overdue and c.status != "returned"],
+                "next": [c for c in cells if c.is_open_work and not c.is_overdue and c.assignment.is_open][:3],
+            })
+        context["own_work"] = work
     upcoming, _video = feed_gatherings(user)
     now = timezone.now()
     context["upcoming_gatherings"] = [g for g in upcoming if g.ends_at >= now][:5]

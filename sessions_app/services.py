@@ -51,6 +51,10 @@ def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -
     if moved:
         gathering.sequence += 1
     gathering.save()
+    if moved:
+        from interwork.services import assignments_follow_gathering
+
+        assignments_follow_gathering(gathering=gathering)  # due times set relative to this samling follow it
     if moved and notify:
         _notify_moved(gathering, old_start)
     return gathering
