@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -43,13 +45,14 @@ def registrations_xlsx(gathering: Gathering) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Registrations")[:31]
-    ws.append([f"{gathering.title} – {gathering.starts_at:%d.%m.%Y}"])
+    heading = _safe(f"{gathering.title} – {timezone.localtime(gathering.starts_at):%d.%m.%Y}")
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", heading)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", c) for c in row])  # control characters (e.g. pasted from Word)
     ws.freeze_panes = "A3"
     for i, title in enumerate(header, start=1):
         width = max([len(title)] + [len(r[i - 1]) for r in rows]) + 2

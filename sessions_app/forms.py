@@ -13,9 +13,26 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+AT_LEAST_ONE = {
+    "seats_per_participant": _("Seats per participant must be at least 1."),
+    "capacity": _("The capacity must be at least 1."),
+}
+
+
+def _gathering_formfield(db_field, **kwargs):
+    # A video link typed without a scheme is taken as https (and Django 6's default, without the warning).
+    if db_field.name == "video_link":
+        kwargs["assume_scheme"] = "https"
+    # 0 and negative numbers get the same clear message (not "must be at least 0").
+    if db_field.name in AT_LEAST_ONE:
+        kwargs.update(min_value=1, error_messages={"min_value": AT_LEAST_ONE[db_field.name]})
+    return db_field.formfield(**kwargs)
+
+
 class GatheringForm(forms.ModelForm):
     class Meta:
         model = Gathering
+        formfield_callback = _gathering_formfield
         fields = [
             "kind", "number", "title", "theme_question", "description", "starts_at", "ends_at", "format", "venue",
             "video_link", "organisers", "registration_opens_at", "registration_deadline", "seats_per_participant",
