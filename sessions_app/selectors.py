@@ -123,7 +123,7 @@ def attendance_matrix(round_, participants: QuerySet[Participant]):
         .values("participant_id", "gathering_id").annotate(n=Count("pk"))
     )
     cell = {(c["participant_id"], c["gathering_id"]): c["n"] for c in counts}
-    rows = [(p, [cell.get((p.pk, g.pk), 0) for g in gatherings]) for p in participants]
+    rows = [(p, [cell.get((p.pk, g.pk), 0) if g.is_past else None for g in gatherings]) for p in participants]
     return gatherings, rows
 
 

@@ -41,8 +41,8 @@ def gathering_create(*, round_, data: dict) -> Gathering:
 def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -> Gathering:
     """Save changes. A new start or end time is a move: the calendar sequence goes up, registrations are
     kept, and the registered and the invited are told (through the outbox, after commit)."""
-    gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
-    old_start, old_end = gathering.starts_at, gathering.ends_at
+    gathering = _lock_gathering(gathering.pk)
+    old_start, old_end, old_capacity = gathering.starts_at, gathering.ends_at, gathering.capacity
     for field, value in data.items():
         if field in GATHERING_FIELDS:
             setattr(gathering, field, value)
@@ -51,6 +51,9 @@ def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -
     if moved:
         gathering.sequence += 1
     gathering.save()
+    if gathering.capacity is None or (old_capacity is not None and gathering.capacity > old_capacity):
+        while _promote_from_waiting_list(gathering) is not None:  # more seats: the waiting list moves up
+            pass
     if moved:
         from interwork.services import assignments_follow_gathering
 
@@ -205,6 +208,8 @@ def _promote_from_waiting_list(gathering: Gathering) -> Registration | None:
 
 
 def attendance_set(*, registration: Registration, attended: bool, by_user) -> Registration:
+    if registration.status != Registration.Status.REGISTERED:
+        raise ValidationError(_("Only registered people can be marked as present."))
     registration.attended = attended
     registration.checked_in_at = timezone.now() if attended else None
     registration.checked_in_by = by_user

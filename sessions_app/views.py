@@ -82,7 +82,8 @@ def gathering_detail(request, pk):
     can_manage = access.can_manage_round(user, gathering.round)
     registrable = list(access.registrable_participants(user, gathering).select_related("municipality", "county"))
     visible = access.visible_participants(user).filter(round_id=gathering.round_id)
-    own_rows = list(access.own_core_group_rows(user, gathering))
+    # Core group members register themselves for joint samlinger; koordinatorsamlinger are for coordinators.
+    own_rows = [] if gathering.kind == Gathering.Kind.COORDINATORS else list(access.own_core_group_rows(user, gathering))
     my_registration = gathering.registrations.exclude(status=Registration.Status.CANCELLED).filter(
         email__iexact=user.email).first()
     context = {
@@ -91,7 +92,9 @@ def gathering_detail(request, pk):
         "can_manage": can_manage,
         "agenda": gathering.agenda.prefetch_related("materials"),
         "materials": gathering.materials.filter(agenda_item__isnull=True),
-        "delegations": selectors.delegations(gathering, visible) if (can_manage or registrable or own_rows) else [],
+        "delegations": selectors.delegations(gathering, visible)
+        if (can_manage or registrable or own_rows or access.can_review(user, gathering.round) or user.is_national_lead)
+        else [],
         "registration_form": RegistrationForm(participants=registrable, physical=gathering.is_physical)
         if registrable and (gathering.registration_is_open or can_manage) else None,
         "self_form": SelfRegistrationForm() if own_rows and not my_registration and gathering.registration_is_open
@@ -150,7 +153,7 @@ def _registered_message(request, registration):
 def registration_self(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk)
     row = access.own_core_group_rows(request.user, gathering).select_related("participant").first()
-    if row is None:
+    if row is None or gathering.kind == Gathering.Kind.COORDINATORS:
         raise PermissionDenied
     form = SelfRegistrationForm(request.POST)
     form.is_valid()
@@ -200,7 +203,10 @@ def checkin_mark(request, pk, registration_pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     registration = access.get_registration_for_user(request.user, gathering, registration_pk, change=True)
     attended = request.POST.get("attended") == "1"
-    services.attendance_set(registration=registration, attended=attended, by_user=request.user)
+    try:
+        services.attendance_set(registration=registration, attended=attended, by_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(f"{gathering.get_absolute_url()}innsjekk/#r{registration.pk}")
 
 

@@ -840,3 +840,35 @@ def test_query_count_constant_from_1x_to_10x(client, media, page):
     client.force_login(coordinator)
     large = count_queries(client, QUERY_PAGES[page](round_, gathering))
     assert small == large, f"{page}: {small} queries at 1×, {large} at 10×"
+
+
+def test_raising_capacity_moves_the_waiting_list_up(cast):
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, capacity=1)
+    first = RegistrationFactory(gathering=gathering, participant=a.participant)
+    waiting = [RegistrationFactory(gathering=gathering, participant=a.participant, status="waiting") for _ in range(3)]
+    services.gathering_update(gathering=gathering, data={"capacity": 3})
+    statuses = [Registration.objects.get(pk=r.pk).status for r in [first, *waiting]]
+    assert statuses == ["registered", "registered", "registered", "waiting"]
+    assert OutgoingEmail.objects.filter(kind="gathering_promoted").count() == 2
+
+
+def test_waiting_or_cancelled_people_cannot_be_checked_in(client, cast):
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, capacity=1)
+    RegistrationFactory(gathering=gathering, participant=a.participant)
+    waiting = RegistrationFactory(gathering=gathering, participant=a.participant, status="waiting")
+    client.force_login(a.regional_coordinator)
+    client.post(reverse("sessions_app:checkin_mark", args=[gathering.pk, waiting.pk]), {"attended": "1"})
+    waiting.refresh_from_db()
+    assert waiting.attended is None
+
+
+def test_core_group_member_cannot_self_register_for_koordinatorsamling(client, cast):
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, kind=Gathering.Kind.COORDINATORS, format=Gathering.Format.DIGITAL,
+                                 venue="", video_link="https://video.example/m")
+    client.force_login(a.core_group_member)
+    response = client.post(reverse("sessions_app:registration_self", args=[gathering.pk]), {})
+    assert response.status_code == 403
+    assert not Registration.objects.filter(gathering=gathering).exists()
