@@ -10,6 +10,7 @@ admin.site.site_title = "Absolutt"
 invitation_patterns = (
     [
         path("invitasjon/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
+        path("konto/innstillinger/", account_views.profile, name="profile"),
         path("deltakere/<int:participant_pk>/inviter/", account_views.invitation_create, name="invitation_create"),
         path(
             "deltakere/<int:participant_pk>/invitasjoner/<int:pk>/trekk/",

@@ -45,3 +45,16 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed_roles is not None:
             self.fields["role"].choices = [c for c in Invitation.Role.choices if c[0] in allowed_roles]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["full_name", "language", "digest"]
+
+    def __init__(self, *args, show_digest: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_digest:
+            del self.fields["digest"]

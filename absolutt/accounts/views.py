@@ -1,4 +1,5 @@
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,3 +94,24 @@ def invitation_accept(request, token):
     request.session[INVITATION_SESSION_KEY] = invitation.token
     get_adapter(request).stash_verified_email(request, invitation.email)
     return redirect("account_signup")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The person's own settings: name, language of e-mails and pages, and (for regional coordinators) the
+    mellomarbeid digest."""
+    from django.utils import translation
+
+    from .forms import ProfileForm
+
+    show_digest = request.user.coordinated_rounds.exists()
+    form = ProfileForm(request.POST or None, instance=request.user, show_digest=show_digest)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.language)
+        response = redirect("accounts:profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        messages.success(request, _("Your settings were saved."))
+        return response
+    return render(request, "accounts/profile.html", {"form": form, "heading": _("My settings"), "cancel_url": "/"})
