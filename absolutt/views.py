@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from absolutt import access
+from interwork.selectors import participant_work, review_queue
 from municipalities.selectors import participants_with_composition
 from programmes.selectors import rounds_for_list
-from interwork.selectors import participant_work, review_queue
 from sessions_app.selectors import feed_gatherings
 
 
