@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-queues outbox e-mails that were never handed to a worker or whose worker died mid-send.
     "outbox-sweep": {"task": "absolutt.notifications.tasks.outbox_sweep", "schedule": 60.0},
+    # Mellomarbeid deadline reminders, overdue notices, escalations and digests that are due now.
+    "mellomarbeid-reminders": {"task": "interwork.tasks.reminder_sweep", "schedule": 300.0},
 }
 
 # --- E-mail: every message is an outbox row first (absolutt.notifications) ---------------------
