@@ -106,7 +106,10 @@ def assignment_reminders_due(*, now: datetime) -> int:
         coordinator = p.coordinator
         days = a.round.reminder_days  # e.g. [7, 1]
         if now < due:
-            applicable = [d for d in days if now >= due - timedelta(days=d)]
+            # "7 days before" means the same wall-clock time in Oslo 7 days earlier, also across a
+            # daylight-saving change (zoneinfo arithmetic on a local time is wall-clock arithmetic).
+            local_due = timezone.localtime(due, OSLO)
+            applicable = [d for d in days if now >= local_due - timedelta(days=d)]
             if applicable and coordinator is not None:
                 d = min(applicable)
                 last = d == min(days)

@@ -57,7 +57,9 @@ class Broker:
             "CELERY_TEST_QUEUE_DIR": str(self.queue_dir),
             "EMAIL_FILE_PATH": str(mail_dir),
         }
-        cmd = [sys.executable, "-m", "celery", "-A", "absolutt", "worker", "--pool=solo", "-Q", self.queue,
+        # Its own queue, plus the tests' default queue, where tasks started inside the worker (an e-mail
+        # queued by a reminder sweep) land.
+        cmd = [sys.executable, "-m", "celery", "-A", "absolutt", "worker", "--pool=solo", "-Q", f"{self.queue},absolutt-test",
                "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "--loglevel=WARNING"]
         self.workers.append(subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR,
                                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
