@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.mail import EmailMultiAlternatives
 
@@ -15,6 +17,21 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         token = request.session.get(INVITATION_SESSION_KEY)
         return bool(token and selectors.usable_invitation(token=token))
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up the first authenticator straight after logging in (as the national lead and regional
+        coordinators are made to) does not ask for the password again; changing an existing one does."""
+        if app == "allauth.mfa":
+            from allauth.core import context as allauth_context
+            from allauth.mfa.models import Authenticator
+            from django.utils import timezone
+
+            user = getattr(allauth_context.request, "user", None)
+            if (user is not None and user.is_authenticated and user.last_login
+                    and timezone.now() - user.last_login < timedelta(minutes=10)
+                    and not Authenticator.objects.filter(user=user).exists()):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         from allauth.core import context as allauth_context
