@@ -240,3 +240,115 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+# --- Evaluations after every samling ------------------------------------------------------------
+
+class Evaluation(models.Model):
+    """The evaluation of one samling. Answers are anonymous by design: an invitation records *that* a
+    person answered (to stop double answers and chase non-respondents); the answers themselves have
+    random ids, no timestamps and no link to the invitation or the person."""
+
+    gathering = models.OneToOneField(Gathering, on_delete=models.CASCADE, related_name="evaluation")
+    reminder_after_days = models.PositiveSmallIntegerField(_("reminder to non-respondents after (days)"), default=4)
+    close_after_days = models.PositiveSmallIntegerField(_("closes after (days)"), default=14)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"Evaluering: {self.gathering}"
+
+    @property
+    def opens_at(self):
+        return self.gathering.ends_at
+
+    @property
+    def closes_at(self):
+        return self.gathering.ends_at + timedelta(days=self.close_after_days)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
+
+
+class EvaluationQuestion(models.Model):
+    """A question on the three-point scale (i liten grad / i noen grad / i stor grad) with an optional
+    "Utdyp". Rows without evaluation and round are the national shared core (kept by the national lead);
+    rows with a round only are that round's template; rows with an evaluation are the questions asked."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
+    round = models.ForeignKey("programmes.Round", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="evaluation_template", verbose_name=_("round"))
+    is_core = models.BooleanField(_("shared national core"), default=False)
+    core_key = models.SlugField(max_length=40, blank=True, help_text="Same key = same question across regions")
+    text = models.CharField(_("question"), max_length=400)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(evaluation__isnull=True) | Q(round__isnull=True),
+                                   name="question_in_evaluation_or_template"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EvaluationInvite(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="invites")
+    registration = models.ForeignKey(Registration, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_on = models.DateField(null=True, blank=True, help_text="Only the date: no time that could be matched to an answer")
+
+    class Meta:
+        constraints = [models.UniqueConstraint("evaluation", models.functions.Lower("email"), name="one_invite_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.evaluation}"
+
+
+class EvaluationResponse(models.Model):
+    """One anonymous response: a random id, the respondent's role category, nothing else."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="responses")
+    role_category = models.CharField(_("role category"), max_length=20, choices=RoleCategory.choices)
+
+    class Meta:
+        verbose_name = _("evaluation response")
+        verbose_name_plural = _("evaluation responses")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class EvaluationAnswer(models.Model):
+    class Scale(models.IntegerChoices):
+        LOW = 1, _("i liten grad")
+        SOME = 2, _("i noen grad")
+        HIGH = 3, _("i stor grad")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(EvaluationResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(EvaluationQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
+    comment = models.TextField(_("Utdyp"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__in=[1, 2, 3]), name="answer_on_scale"),
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value}"
