@@ -164,9 +164,10 @@ def demo_load() -> None:
         round=mr_round, county=counties["15"],
         defaults={"local_approach": approaches["Fremtidens kulturskole"], "focus_area": "Fremtidens kulturskole i videregående."},
     )
-    from sessions_app.demo import demo_gatherings
+    from sessions_app.demo import demo_evaluations, demo_gatherings
 
     demo_gatherings(mr_round=mr_round, agder_round=agder_round)
+    demo_evaluations(mr_round=mr_round)
     from interwork.demo import demo_assignments
 
     demo_assignments(mr_round=mr_round, agder_round=agder_round, coordinator=users["region.mr@absolutt.example"],

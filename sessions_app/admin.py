@@ -3,7 +3,7 @@ from django.contrib import admin
 from absolutt import access
 from absolutt.admin_scoping import ScopedAdmin
 
-from .models import AgendaItem, Gathering, Registration
+from .models import AgendaItem, EvaluationQuestion, Gathering, Registration
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -57,3 +57,28 @@ class RegistrationAdmin(ScopedAdmin):
 
     def can_change(self, request, obj) -> bool:
         return False
+
+
+@admin.register(EvaluationQuestion)
+class CoreQuestionAdmin(ScopedAdmin):
+    """The national shared core of evaluation questions, kept by the national lead. (Round templates and a
+    samling's own questions are edited on the samling's evaluation page.)"""
+
+    list_display = ["text", "core_key", "order"]
+    fields = ["text", "core_key", "order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(evaluation__isnull=True, round__isnull=True, is_core=True)
+
+    def scope_queryset(self, request, qs):
+        return qs
+
+    def can_change(self, request, obj) -> bool:
+        return access.can_manage_programme_settings(request.user)
+
+    def can_add(self, request) -> bool:
+        return access.can_manage_programme_settings(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj.is_core = True
+        super().save_model(request, obj, form, change)

@@ -107,3 +107,43 @@ def _register_and_attend(g: Gathering) -> None:
                 role_category=category, created_at=g.starts_at - timedelta(days=14),
                 attended=(n + index + g.pk) % 6 != 0,  # about one in six did not come
             )
+
+
+# Answers spread like the study's survey (n = 47): roughly 5 % / 55 % / 40 % on liten / noen / stor grad.
+SURVEY_SPREAD = [1] * 2 + [2] * 11 + [3] * 8
+COMMENTS = ["Gode foredrag om barns utvikling.", "Nyttig å jobbe sammen med politikerne i kjernegruppen.",
+            "Mer tid til erfaringsdeling mellom kommunene.", "Vi trenger eksempler på ståstedsanalyser."]
+
+
+def demo_evaluations(*, mr_round) -> None:
+    """The Møre og Romsdal round's first fellessamlinger evaluated by the people who attended."""
+    import random
+
+    from municipalities.models import RoleCategory
+
+    from .evaluations import evaluation_ensure
+    from .models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
+
+    rng = random.Random(2020)
+    for title in ("Fellessamling 1", "Fellessamling 2"):
+        g = Gathering.objects.filter(round=mr_round, title=title).first()
+        if g is None or hasattr(g, "evaluation"):
+            continue
+        evaluation = evaluation_ensure(gathering=g)
+        evaluation.sent_at = g.ends_at
+        evaluation.save(update_fields=["sent_at"])
+        questions = list(evaluation.questions.all())
+        attendees = list(g.registrations.filter(status=Registration.Status.REGISTERED, attended=True))
+        for n, r in enumerate(attendees):
+            answered = n % 5 != 4  # about four in five answered
+            EvaluationInvite.objects.create(evaluation=evaluation, registration=r, name=r.name, email=r.email.lower(),
+                                            answered_on=g.ends_at.date() + timedelta(days=1) if answered else None)
+            if not answered:
+                continue
+            response = EvaluationResponse.objects.create(
+                evaluation=evaluation, role_category=r.role_category if r.role_category in RoleCategory.values else "other")
+            EvaluationAnswer.objects.bulk_create([
+                EvaluationAnswer(response=response, question=q, value=rng.choice(SURVEY_SPREAD),
+                                 comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "")
+                for q in questions
+            ])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, export_views, views
+from . import calendar_views, evaluation_views, export_views, views
 
 app_name = "sessions_app"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     path("samlinger/<int:pk>/referat/", views.summary_edit, name="summary_edit"),
     path("samlinger/<int:pk>/deltakerliste.<str:fmt>", export_views.registrations_export, name="registrations_export"),
     path("samlinger/<int:pk>/kalender.ics", calendar_views.gathering_ics, name="gathering_ics"),
+    path("samlinger/<int:pk>/evaluering/", evaluation_views.evaluation_results, name="evaluation_results"),
+    path("samlinger/<int:pk>/evaluering/sporsmal/", evaluation_views.evaluation_questions, name="evaluation_questions"),
+    path("samlinger/<int:pk>/evaluering.<str:fmt>", evaluation_views.evaluation_export, name="evaluation_export"),
+    path("runder/<int:round_pk>/evaluering/", evaluation_views.round_evaluations, name="round_evaluations"),
+    path("evaluering/<str:token>/", evaluation_views.evaluation_answer, name="evaluation_answer"),
     path("kalender/", calendar_views.feed_settings, name="feed_settings"),
     path("kalender/forny/", calendar_views.feed_renew, name="feed_renew"),
     path("kalender/<str:token>.ics", calendar_views.feed_ics, name="feed_ics"),

@@ -106,6 +106,7 @@ def gathering_detail(request, pk):
         "reminders": OutgoingEmail.objects.filter(topic=f"gathering:{gathering.pk}").order_by("-created_at")[:200]
         if can_manage else [],
         "totals": selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get(),
+        "can_see_evaluation": gathering.is_past and (access.can_review(user, gathering.round) or user.is_national_lead),
     }
     return render(request, "sessions_app/gathering_detail.html", context)
 

@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "absolutt.notifications.tasks.outbox_sweep", "schedule": 60.0},
     # Mellomarbeid deadline reminders, overdue notices, escalations and digests that are due now.
     "mellomarbeid-reminders": {"task": "interwork.tasks.reminder_sweep", "schedule": 300.0},
+    # Samling reminders, registration-deadline reminders, evaluation invitations and their reminders.
+    "samling-reminders": {"task": "sessions_app.tasks.reminder_sweep", "schedule": 300.0},
 }
 
 # --- E-mail: every message is an outbox row first (absolutt.notifications) ---------------------

@@ -1,0 +1,180 @@
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from absolutt import access
+from municipalities.models import RoleCategory
+
+from . import evaluations
+from .exports import _safe
+from .models import EvaluationAnswer, EvaluationInvite
+
+
+class AnswerForm(forms.Form):
+    role_category = forms.ChoiceField(label=gettext_lazy("Your role"), choices=RoleCategory.choices,
+                                      widget=forms.RadioSelect)
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
+                label=q.text, choices=[(1, _("i liten grad")), (2, _("i noen grad")), (3, _("i stor grad"))],
+                coerce=int, required=False, empty_value=None, widget=forms.RadioSelect)
+            self.fields[f"c{q.pk}"] = forms.CharField(label=_("Utdyp"), required=False, max_length=4000,
+                                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+    def answers(self) -> dict:
+        return {q.pk: (self.cleaned_data.get(f"q{q.pk}"), self.cleaned_data.get(f"c{q.pk}", "")) for q in self.questions}
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_answer(request, token):
+    """The personal link from the e-mail. No login needed: the secret token is the key. The answer is
+    stored without any link to the person."""
+    invite = EvaluationInvite.objects.select_related("evaluation__gathering__round").filter(token=token).first()
+    if invite is None:
+        return render(request, "sessions_app/evaluation_message.html",
+                      {"message": _("This evaluation link is not valid.")}, status=404)
+    if request.user.is_authenticated and request.user.email.lower() != invite.email.lower():
+        return render(request, "sessions_app/evaluation_message.html",
+                      {"message": _("This link was sent to someone else. Use the link in your own e-mail.")}, status=403)
+    evaluation = invite.evaluation
+    if invite.answered_on:
+        return render(request, "sessions_app/evaluation_message.html",
+                      {"message": _("You have already answered this evaluation. Thank you!")})
+    if not evaluation.is_open:
+        return render(request, "sessions_app/evaluation_message.html", {"message": _("The evaluation is closed.")}, status=410)
+    questions = list(evaluation.questions.order_by("order", "pk"))
+    form = AnswerForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluations.evaluation_answer(token=token, role_category=form.cleaned_data["role_category"],
+                                          answers=form.answers())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "sessions_app/evaluation_message.html",
+                          {"message": _("Thank you! Your answers are saved anonymously."), "thanks": True})
+    return render(request, "sessions_app/evaluation_form.html", {"form": form, "evaluation": evaluation,
+                                                                 "gathering": evaluation.gathering})
+
+
+def _results_access(request, pk):
+    gathering = access.get_gathering_for_user(request.user, pk)
+    if not (access.can_review(request.user, gathering.round) or request.user.is_national_lead):
+        raise Http404
+    return gathering
+
+
+@login_required
+def evaluation_results(request, pk):
+    gathering = _results_access(request, pk)
+    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    data = evaluations.results(evaluation)
+    chart = {"labels": [r.question.text for r in data["questions"] if r.counts],
+             "series": [r.shares for r in data["questions"] if r.counts]}
+    return render(request, "sessions_app/evaluation_results.html", {
+        "gathering": gathering, "evaluation": evaluation, "round": gathering.round, **data, "chart": chart,
+        "can_manage": access.can_manage_round(request.user, gathering.round),
+    })
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("New question"), max_length=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_questions(request, pk):
+    gathering = access.get_gathering_for_user(request.user, pk, manage=True)
+    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                question = evaluation.questions.filter(pk=request.POST.get("delete")).first()
+                if question is None:
+                    raise Http404
+                evaluations.question_delete(evaluation=evaluation, question=question)
+                messages.success(request, _("The question was removed."))
+                return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
+            if form.is_valid():
+                last = evaluation.questions.order_by("-order").first()
+                evaluations.question_save(evaluation=evaluation, question=None, text=form.cleaned_data["text"],
+                                          order=(last.order + 1) if last else 0)
+                messages.success(request, _("The question was added."))
+                return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "sessions_app/evaluation_questions.html", {
+        "gathering": gathering, "evaluation": evaluation, "questions": evaluation.questions.order_by("order", "pk"),
+        "form": form})
+
+
+@login_required
+def round_evaluations(request, round_pk):
+    round_ = access.get_round_for_user(request.user, round_pk)
+    if not (access.can_review(request.user, round_) or request.user.is_national_lead):
+        raise Http404
+    gatherings, trend = evaluations.round_trend(round_)
+    return render(request, "sessions_app/evaluation_trend.html", {"round": round_, "gatherings": gatherings, "trend": trend})
+
+
+@login_required
+def evaluation_export(request, pk, fmt):
+    """The anonymous answers: one row per response (random order), no names, no times."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    gathering = _results_access(request, pk)
+    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    questions = list(evaluation.questions.order_by("order", "pk"))
+    header = [_("Role category")]
+    for q in questions:
+        header += [q.text, f"{_('Utdyp')}: {q.text[:40]}"]
+    scale = dict(EvaluationAnswer.Scale.choices)
+    by_response: dict = {}
+    roles = dict(RoleCategory.choices)
+    for a in EvaluationAnswer.objects.filter(response__evaluation=evaluation).select_related("response").order_by("response_id"):
+        row = by_response.setdefault(a.response_id, {"role": roles.get(a.response.role_category, ""), "a": {}})
+        row["a"][a.question_id] = (str(scale.get(a.value, "")) if a.value else "", a.comment)
+    rows = []
+    for r in by_response.values():
+        line = [r["role"]]
+        for q in questions:
+            value, comment = r["a"].get(q.pk, ("", ""))
+            line += [value, comment]
+        rows.append([_safe(c) for c in line])
+    name = f"evaluering-{slugify(gathering.title)}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, delimiter=";")
+        w.writerow(header)
+        w.writerows(rows)
+        response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        buf = io.BytesIO()
+        wb.save(buf)
+        response = HttpResponse(buf.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+

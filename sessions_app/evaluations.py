@@ -1,0 +1,230 @@
+"""Evaluations after every samling: the question set, sending to the people who attended (through the
+outbox, from a beat sweep), anonymous answers, and results with small cells hidden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from absolutt.notifications.services import email_enqueue_template
+from municipalities.models import RoleCategory
+
+from .models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationInvite,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Gathering,
+    Registration,
+)
+
+MIN_CELL = 5  # breakdowns with fewer answers than this are hidden
+SEND_WINDOW = timedelta(days=30)  # samlinger that ended longer ago are not evaluated after downtime
+
+# The study's survey (NTNU 2022), on the scale i liten grad / i noen grad / i stor grad.
+CORE_QUESTIONS = [
+    ("kunnskap-praksis", "I hvilken grad har samlingen gitt folkevalgte mer kunnskap om praksis i skoler, barnehager og andre deler av oppvekstsektoren?"),
+    ("handlingsrom", "I hvilken grad har samlingen styrket forståelsen av kommunens handlingsrom?"),
+    ("rolleforstaelse", "I hvilken grad har samlingen styrket rolleforståelsen mellom folkevalgte og administrasjon?"),
+    ("ansvar", "I hvilken grad har samlingen styrket bevisstheten om ansvaret for barn og unges utdanning og oppvekst?"),
+    ("relevans", "I hvilken grad var samlingen relevant for din rolle?"),
+]
+TEMPLATE_QUESTIONS = [
+    ("broer", "I hvilken grad har samlingen bidratt til å bygge broer mellom tjenester og sektorer?"),
+    ("nettverk", "I hvilken grad har samlingen bidratt til nettverk mellom kommunene?"),
+    ("planer", "I hvilken grad tror du arbeidet vil sette spor i kommunens planer?"),
+    ("mestring", "I hvilken grad tror du kommunen vil mestre utfordringene dere har pekt på?"),
+]
+
+
+def core_questions() -> list[EvaluationQuestion]:
+    """The national shared core; created from the study's survey the first time it is needed."""
+    qs = list(EvaluationQuestion.objects.filter(evaluation__isnull=True, round__isnull=True, is_core=True))
+    if not qs:
+        qs = [EvaluationQuestion.objects.create(is_core=True, core_key=k, text=t, order=i)
+              for i, (k, t) in enumerate(CORE_QUESTIONS)]
+    return qs
+
+
+def round_template(round_) -> list[EvaluationQuestion]:
+    qs = list(EvaluationQuestion.objects.filter(round=round_, evaluation__isnull=True))
+    if not qs:
+        qs = [EvaluationQuestion.objects.create(round=round_, core_key=k, text=t, order=100 + i)
+              for i, (k, t) in enumerate(TEMPLATE_QUESTIONS)]
+    return qs
+
+
+@transaction.atomic
+def evaluation_ensure(*, gathering: Gathering) -> Evaluation:
+    """The samling's evaluation with its own copy of the questions: the national core first, then the
+    round's template (which regional coordinators may edit per samling until it is sent)."""
+    evaluation, created = Evaluation.objects.get_or_create(gathering=gathering)
+    if created:
+        for q in core_questions() + round_template(gathering.round):
+            EvaluationQuestion.objects.create(evaluation=evaluation, is_core=q.is_core, core_key=q.core_key,
+                                              text=q.text, order=q.order)
+    return evaluation
+
+
+def question_save(*, evaluation: Evaluation, question: EvaluationQuestion | None, text: str, order: int) -> EvaluationQuestion:
+    if evaluation.sent_at:
+        raise ValidationError(_("The evaluation has been sent; its questions can no longer change."))
+    if question is not None and question.is_core:
+        raise ValidationError(_("The shared national questions cannot be changed here."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the question.")})
+    question = question or EvaluationQuestion(evaluation=evaluation)
+    question.text, question.order = text.strip(), order
+    question.save()
+    return question
+
+
+def question_delete(*, evaluation: Evaluation, question: EvaluationQuestion) -> None:
+    if evaluation.sent_at or question.is_core:
+        raise ValidationError(_("This question cannot be removed."))
+    question.delete()
+
+
+# --- Sending (beat sweep) -----------------------------------------------------------------------
+
+def evaluations_due(*, now) -> int:
+    """Invite the people who attended each samling that has ended; remind non-respondents once after the
+    evaluation's reminder period; nothing after it closes. Safe to run twice or on two workers: invites
+    are unique per person and every e-mail's outbox key is unique."""
+    sent = 0
+    ended = Gathering.objects.filter(ends_at__lte=now, ends_at__gte=now - SEND_WINDOW).select_related("round")
+    for gathering in ended:
+        evaluation = evaluation_ensure(gathering=gathering)
+        if now >= evaluation.closes_at:
+            continue
+        attendees = gathering.registrations.filter(status=Registration.Status.REGISTERED, attended=True)
+        for r in attendees:
+            invite, _created = EvaluationInvite.objects.get_or_create(
+                evaluation=evaluation, email=r.email.lower(), defaults={"registration": r, "name": r.name})
+            sent += _email(invite, "evaluation_invite", now)
+        if evaluation.sent_at is None:
+            Evaluation.objects.filter(pk=evaluation.pk, sent_at__isnull=True).update(sent_at=now)
+        if now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
+            for invite in evaluation.invites.filter(answered_on__isnull=True):
+                sent += _email(invite, "evaluation_reminder", now)
+    return sent
+
+
+def _email(invite: EvaluationInvite, kind: str, now) -> int:
+    from .selectors import language_of
+
+    evaluation = invite.evaluation
+    row = email_enqueue_template(
+        to=invite.email, template=f"emails/{kind}", language=language_of(invite.email),
+        context={"name": invite.name, "gathering": evaluation.gathering, "closes_at": evaluation.closes_at,
+                 "path": reverse("sessions_app:evaluation_answer", kwargs={"token": invite.token})},
+        dedupe_key=f"{kind}:{invite.pk}", kind=kind, topic=f"gathering:{evaluation.gathering_id}",
+    )
+    return int(row is not None)
+
+
+# --- Answering ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tuple[int | None, str]]) -> EvaluationResponse:
+    """Store one anonymous response. ``answers`` maps question id → (value 1–3 or None, comment). The
+    invitation only gets today's date; the response gets a random id and no time."""
+    invite = EvaluationInvite.objects.select_for_update().select_related("evaluation__gathering").filter(token=token).first()
+    if invite is None:
+        raise ValidationError(_("This evaluation link is not valid."))
+    evaluation = invite.evaluation
+    if invite.answered_on is not None:
+        raise ValidationError(_("You have already answered this evaluation. Thank you!"))
+    if not evaluation.is_open:
+        raise ValidationError(_("The evaluation is closed."))
+    if role_category not in RoleCategory.values:
+        raise ValidationError({"role_category": _("Choose your role.")})
+    questions = {q.pk: q for q in evaluation.questions.all()}
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise ValidationError(_("The form does not match this evaluation. Reload the page."))
+    for value, _comment in answers.values():
+        if value is not None and value not in (1, 2, 3):
+            raise ValidationError(_("Answers must be i liten grad, i noen grad or i stor grad."))
+    response = EvaluationResponse.objects.create(evaluation=evaluation, role_category=role_category)
+    EvaluationAnswer.objects.bulk_create([
+        EvaluationAnswer(response=response, question=questions[qid], value=value, comment=comment.strip()[:4000])
+        for qid, (value, comment) in answers.items() if value is not None or comment.strip()
+    ])
+    invite.answered_on = timezone.localdate()
+    invite.save(update_fields=["answered_on"])
+    return response
+
+
+# --- Results --------------------------------------------------------------------------------------
+
+@dataclass
+class QuestionResult:
+    question: EvaluationQuestion
+    n: int
+    counts: list[int] | None  # [liten, noen, stor]; None when fewer than MIN_CELL answers
+    mean: float | None
+    comments: list[str]
+
+    @property
+    def shares(self) -> list[int] | None:
+        if self.counts is None or not self.n:
+            return None
+        return [round(100 * c / self.n) for c in self.counts]
+
+
+def results(evaluation: Evaluation) -> dict:
+    """Response rate, per-question distribution and comments — three queries."""
+    invites = evaluation.invites.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False)))
+    questions = list(evaluation.questions.order_by("order", "pk"))
+    agg = {
+        row["question_id"]: row
+        for row in EvaluationAnswer.objects.filter(response__evaluation=evaluation).values("question_id").annotate(
+            n=Count("pk", filter=Q(value__isnull=False)),
+            low=Count("pk", filter=Q(value=1)), some=Count("pk", filter=Q(value=2)), high=Count("pk", filter=Q(value=3)))
+    }
+    comments: dict[int, list[str]] = {}
+    for qid, text in (EvaluationAnswer.objects.filter(response__evaluation=evaluation).exclude(comment="")
+                      .order_by("?").values_list("question_id", "comment")):
+        comments.setdefault(qid, []).append(text)
+    out = []
+    for q in questions:
+        row = agg.get(q.pk, {"n": 0, "low": 0, "some": 0, "high": 0})
+        n = row["n"]
+        counts = [row["low"], row["some"], row["high"]]
+        visible = n >= MIN_CELL
+        mean = round((counts[0] + 2 * counts[1] + 3 * counts[2]) / n, 2) if visible else None
+        out.append(QuestionResult(q, n, counts if visible else None, mean, comments.get(q.pk, []) if visible else []))
+    rate = round(100 * invites["answered"] / invites["n"]) if invites["n"] else None
+    return {"invited": invites["n"], "answered": invites["answered"], "response_rate": rate, "questions": out,
+            "min_cell": MIN_CELL}
+
+
+def round_trend(round_) -> tuple[list[Gathering], list[dict]]:
+    """The same question (by key) across the round's samlinger: mean per samling, hidden below MIN_CELL."""
+    gatherings = list(Gathering.objects.filter(round=round_, evaluation__isnull=False).order_by("starts_at"))
+    rows = (EvaluationAnswer.objects.filter(response__evaluation__gathering__round=round_, value__isnull=False)
+            .values("question__core_key", "question__text", "response__evaluation__gathering_id")
+            .annotate(n=Count("pk"), total=models_sum_value()))
+    table: dict[str, dict] = {}
+    for r in rows:
+        key = r["question__core_key"] or r["question__text"][:40]
+        entry = table.setdefault(key, {"text": r["question__text"], "cells": {}})
+        if r["n"] >= MIN_CELL:
+            entry["cells"][r["response__evaluation__gathering_id"]] = round(r["total"] / r["n"], 2)
+    trend = [{"key": k, "text": v["text"], "values": [v["cells"].get(g.pk) for g in gatherings]} for k, v in table.items()]
+    return gatherings, trend
+
+
+def models_sum_value():
+    from django.db.models import Sum
+
+    return Sum("value")
