@@ -1,0 +1,229 @@
+"""Evaluations: sent only to attendees, once (invite and reminder), anonymous by design (no path from an
+answer to a person in the database), one answer per person, bad input refused, small cells hidden,
+results visible only to the round's organisers and the national lead."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from absolutt.notifications.models import OutgoingEmail
+from sessions_app import evaluations
+from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
+
+from .gathering_factories import GatheringFactory, RegistrationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
+
+
+def nb(text: str) -> str:
+    from django.utils import translation
+
+    with translation.override("nb"):
+        return translation.gettext(text)
+
+
+@pytest.fixture
+def held(cast):
+    """A samling in region a that ended an hour ago: 6 attended, 1 registered but absent, 1 cancelled."""
+    start = timezone.now() - timedelta(hours=7)
+    g = GatheringFactory(round=cast.a.round, starts_at=start, ends_at=start + timedelta(hours=6),
+                         registration_deadline=start - timedelta(days=3))
+    attended = [RegistrationFactory(gathering=g, participant=cast.a.participant, email=f"a{i}@k.example", attended=True)
+                for i in range(6)]
+    RegistrationFactory(gathering=g, participant=cast.a.participant, email="absent@k.example", attended=False)
+    RegistrationFactory(gathering=g, participant=cast.a.participant, email="gone@k.example", status="cancelled", attended=True)
+    return g, attended
+
+
+def answer_all(g, value=3, role="elected", comment=""):
+    ev = g.evaluation
+    for invite in ev.invites.all():
+        evaluations.evaluation_answer(token=invite.token, role_category=role,
+                                      answers={q.pk: (value, comment) for q in ev.questions.all()})
+
+
+def test_sent_only_to_attendees_once_even_when_sweep_runs_twice(held):
+    g, attended = held
+    now = timezone.now()
+    assert evaluations.evaluations_due(now=now) == 6
+    assert evaluations.evaluations_due(now=now) == 0
+    invited = set(EvaluationInvite.objects.values_list("email", flat=True))
+    assert invited == {r.email for r in attended}
+    assert OutgoingEmail.objects.filter(kind="evaluation_invite").count() == 6
+
+
+def test_not_sent_before_the_samling_ends(cast):
+    start = timezone.now() + timedelta(hours=1)
+    g = GatheringFactory(round=cast.a.round, starts_at=start, ends_at=start + timedelta(hours=5),
+                         registration_deadline=start - timedelta(days=1))
+    RegistrationFactory(gathering=g, participant=cast.a.participant, attended=True)
+    assert evaluations.evaluations_due(now=timezone.now()) == 0
+
+
+def test_one_reminder_to_non_respondents_after_the_configured_days(held):
+    g, attended = held
+    now = timezone.now()
+    evaluations.evaluations_due(now=now)
+    ev = g.evaluation
+    invite = ev.invites.get(email=attended[0].email)
+    evaluations.evaluation_answer(token=invite.token, role_category="elected", answers={})
+    later = ev.opens_at + timedelta(days=ev.reminder_after_days, minutes=1)
+    assert evaluations.evaluations_due(now=later) == 5
+    assert evaluations.evaluations_due(now=later + timedelta(hours=1)) == 0
+    reminded = set(OutgoingEmail.objects.filter(kind="evaluation_reminder").values_list("to", flat=True))
+    assert attended[0].email not in reminded and len(reminded) == 5
+    assert evaluations.evaluations_due(now=ev.closes_at + timedelta(minutes=1)) == 0
+
+
+def test_answers_have_no_path_to_the_person_in_the_database(held):
+    g, attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    answer_all(g, comment="Bra")
+    # No foreign key or column from responses/answers to invites, registrations or users ...
+    for model in (EvaluationResponse, EvaluationAnswer):
+        related = {f.related_model for f in model._meta.get_fields() if f.is_relation and f.many_to_one}
+        assert related <= {g.evaluation.__class__, EvaluationResponse, evaluations.EvaluationQuestion}
+        names = {f.name for f in model._meta.get_fields()}
+        assert not names & {"invite", "registration", "user", "email", "created_at", "submitted_at"}
+    # ... and, checked in the database itself, no column that could hold a time or a person.
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, EvaluationResponse._meta.db_table)}
+        columns |= {c.name for c in connection.introspection.get_table_description(cursor, EvaluationAnswer._meta.db_table)}
+    assert columns == {"id", "evaluation_id", "role_category", "response_id", "question_id", "value", "comment"}
+    # the invitation records only the date it was answered
+    assert all(isinstance(d, type(timezone.localdate())) for d in EvaluationInvite.objects.values_list("answered_on", flat=True))
+
+
+def test_second_answer_refused(held, client):
+    g, attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    invite = g.evaluation.invites.first()
+    url = reverse("sessions_app:evaluation_answer", args=[invite.token])
+    q = g.evaluation.questions.first()
+    client.post(url, {"role_category": "elected", f"q{q.pk}": "2"})
+    assert EvaluationResponse.objects.count() == 1
+    body = client.post(url, {"role_category": "elected", f"q{q.pk}": "3"}).content.decode()
+    assert nb("You have already answered this evaluation. Thank you!") in body
+    assert EvaluationResponse.objects.count() == 1
+
+
+def test_answer_outside_scale_refused(held, client):
+    g, _ = held
+    evaluations.evaluations_due(now=timezone.now())
+    invite = g.evaluation.invites.first()
+    q = g.evaluation.questions.first()
+    response = client.post(reverse("sessions_app:evaluation_answer", args=[invite.token]),
+                           {"role_category": "elected", f"q{q.pk}": "7"})
+    assert response.status_code == 200 and EvaluationResponse.objects.count() == 0
+    with pytest.raises(Exception):
+        evaluations.evaluation_answer(token=invite.token, role_category="elected", answers={q.pk: (0, "")})
+    assert EvaluationResponse.objects.count() == 0
+    invite.refresh_from_db()
+    assert invite.answered_on is None
+
+
+def test_answer_after_closing_refused(held, client):
+    g, _ = held
+    evaluations.evaluations_due(now=timezone.now())
+    ev = g.evaluation
+    ev.close_after_days = 0
+    ev.save()
+    invite = ev.invites.first()
+    response = client.get(reverse("sessions_app:evaluation_answer", args=[invite.token]))
+    assert response.status_code == 410 and nb("The evaluation is closed.") in response.content.decode()
+
+
+def test_link_for_another_person_refused_when_logged_in(held, client, cast):
+    g, _ = held
+    evaluations.evaluations_due(now=timezone.now())
+    invite = g.evaluation.invites.first()
+    client.force_login(cast.a.municipal_coordinator)
+    response = client.get(reverse("sessions_app:evaluation_answer", args=[invite.token]))
+    assert response.status_code == 403
+
+
+def test_gathering_without_attendees_gets_no_invites(cast):
+    start = timezone.now() - timedelta(hours=8)
+    g = GatheringFactory(round=cast.a.round, starts_at=start, ends_at=start + timedelta(hours=2),
+                         registration_deadline=start - timedelta(days=1))
+    RegistrationFactory(gathering=g, participant=cast.a.participant, attended=None)
+    assert evaluations.evaluations_due(now=timezone.now()) == 0
+    data = evaluations.results(g.evaluation)
+    assert data["invited"] == 0 and data["response_rate"] is None
+
+
+def test_small_cells_hidden_until_five_answers(held):
+    g, attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    invites = list(g.evaluation.invites.all())
+    questions = list(g.evaluation.questions.all())
+    for invite in invites[:4]:
+        evaluations.evaluation_answer(token=invite.token, role_category="elected",
+                                      answers={q.pk: (2, "hemmelig") for q in questions})
+    data = evaluations.results(g.evaluation)
+    assert all(r.counts is None and r.mean is None and r.comments == [] for r in data["questions"])
+    evaluations.evaluation_answer(token=invites[4].token, role_category="elected",
+                                  answers={q.pk: (3, "") for q in questions})
+    data = evaluations.results(g.evaluation)
+    first = data["questions"][0]
+    assert first.counts == [0, 4, 1] and first.mean == 2.2 and data["response_rate"] == 83
+
+
+def test_core_questions_shared_across_regions(cast):
+    ga = GatheringFactory(round=cast.a.round)
+    gb = GatheringFactory(round=cast.b.round)
+    ea, eb = evaluations.evaluation_ensure(gathering=ga), evaluations.evaluation_ensure(gathering=gb)
+    core_a = [q.core_key for q in ea.questions.filter(is_core=True).order_by("order")]
+    core_b = [q.core_key for q in eb.questions.filter(is_core=True).order_by("order")]
+    assert core_a == core_b and len(core_a) == 5
+
+
+@pytest.mark.parametrize("who,status", [
+    ("regional_coordinator", 200), ("competence_partner", 200), ("national_lead", 200),
+    ("municipal_coordinator", 404), ("core_group_member", 404), ("other_region_coordinator", 404), ("outsider", 404),
+])
+def test_results_permissions(held, client, cast, who, status):
+    g, _ = held
+    user = {"regional_coordinator": cast.a.regional_coordinator, "competence_partner": cast.a.competence_partner,
+            "national_lead": cast.national_lead, "municipal_coordinator": cast.a.municipal_coordinator,
+            "core_group_member": cast.a.core_group_member, "other_region_coordinator": cast.b.regional_coordinator,
+            "outsider": cast.outsider}[who]
+    client.force_login(user)
+    for name in ("sessions_app:evaluation_results",):
+        assert client.get(reverse(name, args=[g.pk])).status_code == status
+    assert client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).status_code == status
+
+
+def test_export_is_anonymous(held, client, cast):
+    g, attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    answer_all(g, value=2, comment="Utdypende svar")
+    client.force_login(cast.a.regional_coordinator)
+    body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
+    assert "Utdypende svar" in body and nb("i noen grad") in body
+    for r in attended:
+        assert r.email not in body and r.name not in body
+
+
+def test_results_query_count_constant(held, client, cast, django_assert_max_num_queries):
+    from django.test.utils import CaptureQueriesContext
+
+    g, attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    client.force_login(cast.a.regional_coordinator)
+    url = reverse("sessions_app:evaluation_results", args=[g.pk])
+    answer_all(g)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(54):
+        RegistrationFactory(gathering=g, participant=cast.a.participant, email=f"x{i}@k.example", attended=True)
+    evaluations.evaluations_due(now=timezone.now())
+    for invite in g.evaluation.invites.filter(answered_on__isnull=True):
+        evaluations.evaluation_answer(token=invite.token, role_category="administrative",
+                                      answers={q.pk: (1, "ok") for q in g.evaluation.questions.all()})
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(small.captured_queries) == len(large.captured_queries)
