@@ -5,6 +5,7 @@ results visible only to the round's organisers and the national lead."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -118,7 +119,7 @@ def test_answer_outside_scale_refused(held, client):
     response = client.post(reverse("sessions_app:evaluation_answer", args=[invite.token]),
                            {"role_category": "elected", f"q{q.pk}": "7"})
     assert response.status_code == 200 and EvaluationResponse.objects.count() == 0
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         evaluations.evaluation_answer(token=invite.token, role_category="elected", answers={q.pk: (0, "")})
     assert EvaluationResponse.objects.count() == 0
     invite.refresh_from_db()

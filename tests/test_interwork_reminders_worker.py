@@ -39,3 +39,27 @@ def test_two_workers_running_the_sweep_send_each_reminder_once(broker, tmp_path)
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     sent = "".join(p.read_text() for p in mail_dir.iterdir())
     assert sent.count("Subject: ") == 3
+
+
+def test_two_workers_running_the_samling_sweep_remind_each_person_once(broker, tmp_path):  # noqa: F811
+    from sessions_app.models import Registration
+
+    from .gathering_factories import GatheringFactory
+
+    broker.start_worker("w1", tmp_path / "mail")
+    broker.start_worker("w2", tmp_path / "mail")
+    round_ = RoundFactory(status=Round.Status.RUNNING)
+    participant = ParticipantFactory(round=round_)
+    start = timezone.now() + timedelta(hours=20)
+    g = GatheringFactory(round=round_, starts_at=start, ends_at=start + timedelta(hours=5),
+                         registration_deadline=start - timedelta(hours=2))
+    for i in range(4):
+        Registration.objects.create(gathering=g, participant=participant, name=f"P{i}", email=f"p{i}@k.example")
+    results = [broker.send("sessions_app.tasks.reminder_sweep") for _ in range(6)]
+    assert sum(r.get(timeout=90)["gathering"] for r in results) == 4
+    rows = OutgoingEmail.objects.filter(kind="gathering_reminder")
+    assert rows.count() == 4
+    deadline = time.monotonic() + 60
+    while set(rows.values_list("status", flat=True)) != {"sent"} and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
