@@ -45,7 +45,8 @@ def home(request):
                 "participant": p,
                 "returned": [c for c in cells if c.status == "returned"],
                 "overdue": [c for c in cells if c.is_overdue and c.status != "returned"],
-                "next": [c for c in cells if c.is_open_work and not c.is_overdue and c.assignment.is_open][:3],
+                "next": [c for c in cells if c.is_open_work and c.status != "returned" and not c.is_overdue
+                         and c.assignment.is_open][:3],
             })
         context["own_work"] = work
     upcoming, _video = feed_gatherings(user)

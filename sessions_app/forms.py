@@ -65,7 +65,8 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    role_category = forms.ChoiceField(label=_("Role category"), choices=RoleCategory.choices, required=False)
+    role_category = forms.ChoiceField(label=_("Role category"), choices=[("", "---------"), *RoleCategory.choices],
+                                      required=False, help_text=_("For someone not in the core group."))
     dietary_needs = forms.CharField(label=_("Dietary needs"), max_length=300, required=False,
                                     help_text=_("Only the organisers see this."))
     accessibility_needs = forms.CharField(label=_("Accessibility needs"), max_length=300, required=False,

@@ -132,7 +132,7 @@ def registration_create(
         name = name or core_group_member.name
         email = email or core_group_member.email
         title = title or core_group_member.title
-        role_category = role_category or core_group_member.role_category
+        role_category = core_group_member.role_category  # the core group knows the role best
     name, email = name.strip(), email.strip().lower()
     if not name or not email:
         raise ValidationError(_("Name and e-mail address are required."))

@@ -97,7 +97,7 @@ def gathering_detail(request, pk):
         else [],
         "registration_form": RegistrationForm(participants=registrable, physical=gathering.is_physical)
         if registrable and (gathering.registration_is_open or can_manage) else None,
-        "self_form": SelfRegistrationForm() if own_rows and not my_registration and gathering.registration_is_open
+        "self_form": SelfRegistrationForm(auto_id="id_self_%s") if own_rows and not my_registration and gathering.registration_is_open
         and gathering.is_physical else None,
         "can_self_register": bool(own_rows) and not my_registration and gathering.registration_is_open,
         "my_registration": my_registration,
