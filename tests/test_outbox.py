@@ -78,3 +78,10 @@ def test_task_is_not_started_before_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.email_enqueue(to="a@x.example", subject="S", body_text="T")
     assert len(callbacks) == 1 and len(mail.outbox) == 0
+
+
+def test_long_dedupe_key_is_shortened_stably():
+    key = "assignment-reminder:1:2:202703282359:7:" + "x" * 300 + "@kommune.example"
+    first = services.email_enqueue(to="a@x.example", subject="S", body_text="T", dedupe_key=key)
+    second = services.email_enqueue(to="a@x.example", subject="S", body_text="T", dedupe_key=key)
+    assert first is not None and second is None and len(first.dedupe_key) <= 200

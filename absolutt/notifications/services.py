@@ -27,6 +27,10 @@ def email_enqueue(
 ) -> OutgoingEmail | None:
     """Save an outbox row and start the send task once the surrounding transaction commits. With
     ``dedupe_key``, a second call for the same key does nothing and returns None."""
+    if dedupe_key and len(dedupe_key) > 200:  # the column holds 200; keep it unique and stable
+        import hashlib
+
+        dedupe_key = dedupe_key[:130] + ":" + hashlib.sha256(dedupe_key.encode()).hexdigest()
     try:
         with transaction.atomic():
             row = OutgoingEmail.objects.create(
