@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from absolutt import access
 from absolutt.admin_scoping import ScopedAdmin
+from sessions_app.models import Gathering
 
 from .models import Assignment, Submission, SubmissionVersion
 
@@ -9,10 +10,13 @@ from .models import Assignment, Submission, SubmissionVersion
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedAdmin):
     list_display = ["title", "round", "phase", "opens_at", "due_at", "cutoff_at"]
-    list_filter = ["phase", "round__region", "round"]
+    # "related only": the filters list the user's own rounds and regions, not every one
+    list_filter = ["phase", ("round__region", admin.RelatedOnlyFieldListFilter),
+                   ("round", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "round__title"]
     list_select_related = ["round"]
     date_hierarchy = "due_at"
+    readonly_fields = ["created_by"]  # not a choice among every user
 
     def scope_queryset(self, request, qs):
         return qs.filter(round__in=access.visible_rounds(request.user))
@@ -23,6 +27,8 @@ class AssignmentAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "round" and not request.user.is_superuser:
             kwargs["queryset"] = access.managed_rounds(request.user)
+        if db_field.name in ("given_after", "due_before") and not request.user.is_superuser:
+            kwargs["queryset"] = Gathering.objects.filter(round__in=access.managed_rounds(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -43,7 +49,9 @@ class SubmissionAdmin(ScopedAdmin):
     they are recorded as versions and feedback; the admin reads."""
 
     list_display = ["participant", "assignment", "status", "last_delivered_at", "first_delivered_late", "extended_due_at"]
-    list_filter = ["status", "first_delivered_late", "assignment__round__region", "assignment__round", "assignment"]
+    list_filter = ["status", "first_delivered_late", ("assignment__round__region", admin.RelatedOnlyFieldListFilter),
+                   ("assignment__round", admin.RelatedOnlyFieldListFilter),
+                   ("assignment", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["participant__municipality__name", "participant__county__name", "assignment__title"]
     list_select_related = ["participant__municipality", "participant__county", "assignment"]
     readonly_fields = ["assignment", "participant", "status", "draft_text", "draft_revision", "draft_saved_at",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import zipfile
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from sessions_app.exports import _safe
@@ -33,7 +35,11 @@ def matrix_rows(m: Matrix) -> tuple[list[str], list[list[str]]]:
                 label += " (" + _("overdue") + ")"
             row.append(label)
         rows.append(row)
-    return header, [[_safe(x) for x in r] for r in rows]
+    return [_safe(x) for x in header], [[_safe(x) for x in r] for r in rows]  # titles are typed by people
+
+
+def _cell(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters (e.g. pasted from Word) break openpyxl
 
 
 def matrix_xlsx(m: Matrix, title: str) -> bytes:
@@ -41,13 +47,13 @@ def matrix_xlsx(m: Matrix, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Mellomarbeid")[:31]
-    ws.append([title])
+    ws.append([_cell(_safe(title))])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(header)
+    ws.append([_cell(x) for x in header])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        ws.append([_cell(x) for x in r])
     stats = m.column_stats()
     ws.append([])
     ws.append([_("Delivery rate %")] + [s["delivery_rate"] for s in stats])
@@ -67,6 +73,26 @@ def matrix_csv(m: Matrix) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+class _UniqueNames:
+    """Paths in a zip, each used once: a second "plan.pdf" in a folder becomes "plan-2.pdf", a second
+    participant or assignment with the same name gets a folder of its own."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+        self.by_key: dict = {}
+
+    def __call__(self, key, path: str) -> str:
+        if key not in self.by_key:
+            stem, ext = posixpath.splitext(path)
+            candidate, n = path, 1
+            while candidate in self.used:
+                n += 1
+                candidate = f"{stem}-{n}{ext}"
+            self.used.add(candidate)
+            self.by_key[key] = candidate
+        return self.by_key[key]
+
+
 def submissions_zip(round_, participants) -> bytes:
     """Every delivered version's text (as .txt) and files, in folders per participant and assignment."""
     versions = (
@@ -76,16 +102,19 @@ def submissions_zip(round_, participants) -> bytes:
         .prefetch_related("files").order_by("submission__participant_id", "submission__assignment__due_at", "number")
     )
     out = io.BytesIO()
+    folders, names = _UniqueNames(), _UniqueNames()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for v in versions:
             s = v.submission
-            folder = f"{slugify(s.participant.name) or s.participant_id}/{slugify(s.assignment.title) or s.assignment_id}/v{v.number}"
+            top = folders(("p", s.participant_id), str(slugify(s.participant.name) or s.participant_id))
+            sub = folders(("a", s.participant_id, s.assignment_id), f"{top}/{slugify(s.assignment.title) or s.assignment_id}")
+            folder = f"{sub}/v{v.number}"
             delivered = timezone.localtime(v.delivered_at).strftime("%d.%m.%Y %H:%M")
             who = v.delivered_by.get_full_name() if v.delivered_by else ""
             contributors = ", ".join(f"{c['name']} ({c['role_category']})" for c in v.contributors)
-            zf.writestr(f"{folder}/tekst.txt", f"{s.assignment.title}\n{s.participant.name}\n"
+            zf.writestr(names(("v", v.pk), f"{folder}/tekst.txt"), f"{s.assignment.title}\n{s.participant.name}\n"
                         f"{_('Delivered')}: {delivered} {who}\n{_('Contributors')}: {contributors}\n\n{v.text}\n")
             for f in v.files.all():
                 with f.file.open("rb") as fh:
-                    zf.writestr(f"{folder}/{f.original_name}", fh.read())
+                    zf.writestr(names(("f", f.pk), f"{folder}/{f.original_name}"), fh.read())
     return out.getvalue()

@@ -74,13 +74,15 @@ class Matrix:
     assignments: list[Assignment]
     rows: list[Row]
     column_counts: list[dict] = field(default_factory=list)
+    all_rows: list[Row] | None = None  # before a status filter; the rates are always for every participant
 
     def column_stats(self):
         """Per assignment: delivered count, delivery rate and on-time rate (of those due)."""
         stats = []
         now = timezone.now()
+        rows = self.rows if self.all_rows is None else self.all_rows
         for i, a in enumerate(self.assignments):
-            cells = [cells[i] for _p, cells in self.rows]
+            cells = [cells[i] for _p, cells in rows]
             delivered = [c for c in cells if c.submission and c.submission.last_delivered_at]
             due = [c for c in cells if c.due_at <= now] if a.due_at <= now else []
             on_time = [c for c in delivered if not c.is_late]
@@ -109,13 +111,14 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
     }
     pending = set(Extension.objects.filter(submission_id__in=sub_ids, status=Extension.Status.REQUESTED)
                   .values_list("submission_id", flat=True))
-    rows = []
+    rows, all_rows = [], []
     for p in participants:
         cells = []
         for a in assignments:
             s = by_key.get((p.pk, a.pk))
             n, last = reminded.get(f"submission:{s.pk}", (0, None)) if s else (0, None)
             cells.append(Cell(a, p, s, n, last, bool(s and s.pk in pending)))
+        all_rows.append(Row(p, cells))
         if status_filter == "overdue" and not any(c.is_overdue for c in cells):
             continue
         if status_filter == "not_started" and not any(c.status == Submission.Status.NOT_STARTED for c in cells):
@@ -123,7 +126,7 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
         if status_filter == "awaiting_review" and not any(c.awaiting_review for c in cells):
             continue
         rows.append(Row(p, cells))
-    return Matrix(assignments, rows)
+    return Matrix(assignments, rows, all_rows=all_rows)
 
 
 def participant_work(participant: Participant) -> list[Cell]:

@@ -46,7 +46,7 @@ def _apply(assignment: Assignment, data: dict) -> Assignment:
             setattr(assignment, field, data[field])
     if assignment.due_days_before_gathering is not None and assignment.due_before is not None:
         assignment.due_at = relative_due_at(assignment.due_before, assignment.due_days_before_gathering)
-    assignment.full_clean()
+    assignment.full_clean(exclude=["created_by"])  # empty when the creator's account was deleted (SET_NULL)
     return assignment
 
 

@@ -29,6 +29,7 @@ def round_work(request, round_pk):
     return render(request, "interwork/round_work.html", {
         "round": round_, "matrix": m, "stats": m.column_stats(), "status_filter": status_filter,
         "can_manage": access.can_manage_round(request.user, round_),
+        "can_export": access.can_review(request.user, round_) or request.user.is_national_lead,  # as export_views
     })
 
 
@@ -100,7 +101,7 @@ def _submission_context(request, assignment, participant, submission, **extra):
         "pending_extension": submission.extensions.filter(status=Extension.Status.REQUESTED).first(),
         "reminders": selectors.reminder_log(submission)[:50],
         "has_elected": elected, "has_administrative": administrative,
-        "file_form": FileForm(), "comment_form": CommentForm(), "review_form": ReviewForm(),
+        "file_form": FileForm(), "comment_form": CommentForm(auto_id="id_comment_%s"), "review_form": ReviewForm(auto_id="id_review_%s"),
         "extension_form": ExtensionForm(),
         "now": timezone.now(),
     }
@@ -272,6 +273,9 @@ def comment(request, pk, participant_pk):
 @require_POST
 def extension(request, pk, participant_pk):
     assignment, participant, submission = _get(request, pk, participant_pk)
+    grants = access.can_manage_round(request.user, assignment.round)
+    if not grants and not access.can_deliver(request.user, participant):
+        raise PermissionDenied
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -279,14 +283,12 @@ def extension(request, pk, participant_pk):
                 messages.error(request, e)
         return redirect(submission.get_absolute_url() + "#frist")
     try:
-        if access.can_manage_round(request.user, assignment.round):
+        if grants:
             services.extension_grant(submission=submission, by_user=request.user, **form.cleaned_data)
             messages.success(request, _("The extension was granted."))
-        elif access.can_deliver(request.user, participant):
+        else:
             services.extension_request(submission=submission, by_user=request.user, **form.cleaned_data)
             messages.success(request, _("Your request was sent to the regional coordinator."))
-        else:
-            raise PermissionDenied
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(submission.get_absolute_url() + "#frist")
