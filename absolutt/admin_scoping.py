@@ -25,6 +25,22 @@ class ScopedAdmin(admin.ModelAdmin):
             return qs
         return self.scope_queryset(request, qs)
 
+    def get_list_filter(self, request):
+        """Relation filters list only objects that occur in the user's scoped rows (not every region's)."""
+        from django.contrib.admin.utils import get_fields_from_path
+
+        out = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                try:
+                    field = get_fields_from_path(self.model, entry)[-1]
+                except Exception:  # not a model path: leave it as it is
+                    field = None
+                if field is not None and field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            out.append(entry)
+        return out
+
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:

@@ -181,3 +181,10 @@ def test_admin_closed_to_non_staff(client, cast):
     client.force_login(cast.a.municipal_coordinator)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_admin_list_filters_show_only_own_region(client, cast):
+    client.force_login(cast.a.regional_coordinator)
+    body = client.get(reverse("admin:municipalities_participant_changelist")).content.decode()
+    assert cast.a.round.title in body
+    assert cast.b.round.title not in body and cast.b.region.name not in body
