@@ -37,3 +37,23 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    KIND_LABELS = {
+        "gathering_reminder": _("Reminder before the samling"),
+        "registration_deadline_reminder": _("Registration deadline reminder"),
+        "gathering_moved": _("New time"),
+        "gathering_promoted": _("Seat from the waiting list"),
+        "evaluation_invite": _("Evaluation"),
+        "evaluation_reminder": _("Evaluation reminder"),
+        "assignment_reminder": _("Deadline reminder"),
+        "assignment_overdue": _("Overdue notice"),
+        "assignment_escalation": _("Escalation to the regional coordinator"),
+        "assignment_digest": _("Digest"),
+        "submission_returned": _("Returned for revision"),
+        "submission_approved": _("Approved"),
+        "extension_requested": _("Extension requested"),
+    }
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.KIND_LABELS.get(self.kind, self.kind))
