@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "absolutt.settings.local")
 
@@ -15,3 +16,13 @@ app.autodiscover_tasks()
 def ping() -> str:
     """A no-op used by health checks and the worker round-trip test."""
     return "pong"
+
+
+@worker_ready.connect
+def catch_up_after_start(sender=None, **kwargs) -> None:
+    """Run the reminder sweeps once when a worker starts, so reminders that fell due while nothing was
+    running go out at once instead of at the next beat. The sweeps are idempotent, so a second worker
+    starting does no harm."""
+    for name in ("sessions_app.tasks.reminder_sweep", "interwork.tasks.reminder_sweep",
+                 "absolutt.notifications.tasks.outbox_sweep"):
+        sender.app.send_task(name)
