@@ -23,6 +23,10 @@ def catch_up_after_start(sender=None, **kwargs) -> None:
     """Run the reminder sweeps once when a worker starts, so reminders that fell due while nothing was
     running go out at once instead of at the next beat. The sweeps are idempotent, so a second worker
     starting does no harm."""
+    from django.conf import settings
+
+    if not getattr(settings, "ABSOLUTT_SWEEP_ON_WORKER_START", True):
+        return
     for name in ("sessions_app.tasks.reminder_sweep", "interwork.tasks.reminder_sweep",
                  "absolutt.notifications.tasks.outbox_sweep"):
         sender.app.send_task(name)

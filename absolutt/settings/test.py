@@ -27,3 +27,5 @@ STORAGES = {
 # starts real worker processes and sends to them explicitly.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Worker processes started by tests do not sweep on start: the tests send the sweeps themselves.
+ABSOLUTT_SWEEP_ON_WORKER_START = False
