@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("sessions_app.urls")),
     path("", include("interwork.urls")),
+    path("", include("programmes.progress_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,580 @@
+"""The national view and its drill-down (region → round → participant), each as a page and as an XLSX file
+with every table of the page.
+
+Who sees what (anyone else gets 404, so that nothing is revealed):
+- the national page and the region pages: the national lead;
+- a round page: the national lead, and the round's regional coordinators and competence partners;
+- a participant page: the same, and the participant's own municipal coordinator.
+
+Each page is built once as a list of tables and charts (``Page``); the HTML template and the XLSX export
+render the same tables, so the export always has exactly what the page shows. Every chart's numbers are also
+in a table on the page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from absolutt import access
+from interwork.selectors import participant_work
+from sessions_app.evaluations import MIN_CELL
+from sessions_app.exports import _safe
+
+from . import progress
+from .models import Round
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHORT_CORE = {
+    "kunnskap-praksis": gettext_lazy("Knowledge of practice"),
+    "handlingsrom": gettext_lazy("Room for action (handlingsrom)"),
+    "rolleforstaelse": gettext_lazy("Role understanding"),
+    "ansvar": gettext_lazy("Responsibility"),
+    "relevans": gettext_lazy("Relevance for the role"),
+}
+
+
+# --- Tables and charts ---------------------------------------------------------------------------------
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "text"  # text | int | pct | mean | date | datetime
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("int", "pct", "mean")
+
+
+@dataclass
+class Cell:
+    value: object  # what the spreadsheet gets
+    text: str  # what the page shows
+    href: str = ""
+    numeric: bool = False  # right-aligned on the page
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    total: bool = False
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    caption: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    empty: str = ""
+
+    def add(self, values: list, *, href: str = "", total: bool = False, hrefs: dict[int, str] | None = None) -> None:
+        cells = []
+        for i, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            cell = value if isinstance(value, Cell) else Cell(value, _fmt(value, column.kind))
+            cell.numeric = column.numeric
+            if i == 0 and href:
+                cell.href = href
+            if hrefs and i in hrefs:
+                cell.href = hrefs[i]
+            cells.append(cell)
+        self.rows.append(Row(cells, total))
+
+
+@dataclass
+class Chart:
+    key: str
+    aria: str
+    labels: list[str]
+    datasets: list[tuple[str, list]]
+    stacked: bool = False
+    horizontal: bool = False
+    unit: str = "%"
+    max: float | None = 100
+
+    @property
+    def data(self) -> dict:
+        return {"labels": [str(label) for label in self.labels],
+                "datasets": [{"label": str(label), "data": data} for label, data in self.datasets],
+                "stacked": self.stacked, "horizontal": self.horizontal, "unit": self.unit, "max": self.max}
+
+    @property
+    def source_id(self) -> str:
+        return f"chart-{self.key}-data"
+
+
+@dataclass
+class Page:
+    title: str
+    filename: str
+    tables: dict[str, Table]
+    charts: dict[str, Chart]
+    context: dict
+
+
+def _fmt(value, kind: str) -> str:
+    if value is None or value == "":
+        return "–"
+    if kind == "pct":
+        return f"{number_format(value, decimal_pos=1)} %"
+    if kind == "mean":
+        return number_format(value, decimal_pos=2)
+    if kind == "int":
+        return number_format(value, decimal_pos=0, force_grouping=True)
+    if kind == "date":
+        return date_format(timezone.localtime(value) if hasattr(value, "hour") else value, "j.n.Y")
+    if kind == "datetime":
+        return date_format(timezone.localtime(value), "j.n.Y H:i")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def _measure_columns(*, single: bool = False) -> list[Column]:
+    """The measures of a level; ``single`` (one participant) leaves out the count and composition shares."""
+    head = [] if single else [Column(_("Participants"), "int"), Column(_("With folkevalgt"), "pct"),
+                              Column(_("With youth representative"), "pct")]
+    return head + [
+        Column(_("Samlinger held"), "int"),
+        Column(_("Samlinger coming"), "int"),
+        Column(_("Attendance"), "pct"),
+        Column(_("Mellomarbeid delivered"), "pct"),
+        Column(_("Delivered on time"), "pct"),
+        Column(_("Overdue"), "int"),
+        Column(_("Evaluation response rate"), "pct"),
+    ]
+
+
+def _measure_values(m: progress.Measures, *, single: bool = False) -> list:
+    head = [] if single else [m.participants, m.elected_share, m.youth_share]
+    return head + [m.gatherings_held, m.gatherings_coming, m.attendance_rate, m.delivery_rate, m.on_time_rate,
+                   m.overdue, m.response_rate]
+
+
+def _rate_chart(key: str, labels: list[str], measures: list[progress.Measures], what: str) -> Chart:
+    return Chart(
+        key, _("Attendance, mellomarbeid delivered, delivered on time and evaluation response rate per %(what)s, "
+               "in per cent. The same numbers are in the table below.") % {"what": what},
+        labels, [(_("Attendance"), [m.attendance_rate for m in measures]),
+                 (_("Mellomarbeid delivered"), [m.delivery_rate for m in measures]),
+                 (_("Delivered on time"), [m.on_time_rate for m in measures]),
+                 (_("Evaluation response rate"), [m.response_rate for m in measures])])
+
+
+def _composition_chart(key: str, labels: list[str], measures: list[progress.Measures], what: str) -> Chart:
+    return Chart(
+        key, _("Share of participants with a folkevalgt and with a youth representative in the kjernegruppe per "
+               "%(what)s, in per cent. The same numbers are in the table below.") % {"what": what},
+        labels, [(_("With folkevalgt"), [m.elected_share for m in measures]),
+                 (_("With youth representative"), [m.youth_share for m in measures])])
+
+
+def _hidden_cell(n: int, value, kind: str) -> Cell:
+    if value is not None:
+        return Cell(value, _fmt(value, kind))
+    return Cell(None, f"< {MIN_CELL}" if n else "–")
+
+
+def _core_table(key: str, results: list[progress.CoreResult], where: str) -> Table:
+    t = Table(key, _("Shared core: answers %(where)s") % {"where": where},
+              _("Share of answers per question of the national shared core, on the scale i liten grad (1), i noen "
+                "grad (2), i stor grad (3). Questions with fewer than %(n)s answers are hidden to protect anonymity.")
+              % {"n": MIN_CELL},
+              [Column(_("Question")), Column(_("Answers"), "int"), Column(_("i liten grad"), "pct"),
+               Column(_("i noen grad"), "pct"), Column(_("i stor grad"), "pct"), Column(_("Mean (1–3)"), "mean")],
+              empty=_("No evaluation answers yet."))
+    for r in results:
+        shares = r.shares or [None, None, None]
+        t.add([r.text, r.n] + [_hidden_cell(r.n, s, "pct") for s in shares] + [_hidden_cell(r.n, r.mean, "mean")])
+    if not any(r.n for r in results):
+        t.rows = []
+    return t
+
+
+def _core_chart(key: str, results: list[progress.CoreResult], where: str) -> Chart | None:
+    shown = [r for r in results if r.shares]
+    if not shown:
+        return None
+    return Chart(key, _("Share of answers per shared core question %(where)s: i liten grad, i noen grad, i stor grad. "
+                        "The same numbers are in the table below.") % {"where": where},
+                 [str(SHORT_CORE.get(r.key, Truncator(r.text).chars(50))) for r in shown],
+                 [(_("i liten grad"), [r.shares[0] for r in shown]), (_("i noen grad"), [r.shares[1] for r in shown]),
+                  (_("i stor grad"), [r.shares[2] for r in shown])], stacked=True, horizontal=True)
+
+
+def _core_means_table(key: str, first: str, rows: list[tuple[str, str, list[progress.CoreResult]]],
+                      core_keys: list[tuple[str, str]]) -> Table:
+    t = Table(key, _("Shared core: mean per %(what)s") % {"what": first.lower()},
+              _("Mean answer (1 = i liten grad, 3 = i stor grad) per shared core question; hidden below %(n)s answers.")
+              % {"n": MIN_CELL},
+              [Column(first)] + [Column(str(SHORT_CORE.get(k, Truncator(text).chars(40))), "mean") for k, text in core_keys]
+              + [Column(_("Answers"), "int")], empty=_("No evaluation answers yet."))
+    for label, href, results in rows:
+        by_key = {r.key: r for r in results}
+        cells = [_hidden_cell(by_key[k].n, by_key[k].mean, "mean") if k in by_key else Cell(None, "–")
+                 for k, _text in core_keys]
+        t.add([label] + cells + [sum(r.n for r in results)], href=href)
+    return t
+
+
+def _at_risk_table(items: list[progress.AtRisk], *, with_round: bool) -> Table:
+    columns = [Column(_("Participant"))] + ([Column(_("Round")), Column(_("Region"))] if with_round else []) + [
+        Column(_("Reasons"))]
+    t = Table("at_risk", _("Participants at risk"),
+              _("Participants with two mellomarbeid deliveries missed in a row, without a folkevalgt or an "
+                "administrative leader in the kjernegruppe, or with nobody at the last fellessamling."),
+              columns, empty=_("No participants at risk."))
+    for a in items:
+        values = [a.participant.name] + ([a.round.title, a.round.region.name] if with_round else [])
+        values.append("; ".join(a.reason_labels))
+        hrefs = {1: reverse("progress:round", args=[a.round.pk])} if with_round else None
+        t.add(values, href=reverse("progress:participant", args=[a.participant.pk]), hrefs=hrefs)
+    return t
+
+
+# --- Access ------------------------------------------------------------------------------------------------
+
+def _is_national(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_national_lead or user.is_superuser))
+
+
+def _require_national(user) -> None:
+    if not _is_national(user):
+        raise Http404
+
+
+def _round_for(user, pk: int) -> Round:
+    """The national lead, and the round's regional coordinators and competence partners; else 404."""
+    round_ = access.get_round_for_user(user, pk)
+    if not (_is_national(user) or access.can_review(user, round_)):
+        raise Http404
+    return round_
+
+
+def _participant_for(user, pk: int):
+    """As a round, plus the participant's own municipal coordinator; else 404."""
+    participant = access.get_participant_for_user(user, pk)
+    if not (_is_national(user) or access.can_review(user, participant.round) or participant.coordinator_id == user.pk):
+        raise Http404
+    return participant
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------
+
+def _national_page(request) -> Page:
+    _require_national(request.user)
+    o = progress.national_overview(access.visible_rounds(request.user))
+    cols = _measure_columns()
+    regions = Table("regions", _("Regions"), _("Measures per region, with the whole country in the last row."),
+                    [Column(_("Region"))] + cols)
+    for r in o.regions:
+        regions.add([r.region.name] + _measure_values(r.measures),
+                    href=reverse("progress:region", args=[r.region.slug]))
+    regions.add([_("Whole country")] + _measure_values(o.measures), total=True)
+
+    rounds = Table("rounds", _("Rounds"), _("Measures per regional programme round."),
+                   [Column(_("Round")), Column(_("Region")), Column(_("Status"))] + cols, empty=_("No rounds yet."))
+    for r in o.regions:
+        for rr in r.rounds:
+            rounds.add([rr.round.title, r.region.name, rr.round.get_status_display()] + _measure_values(rr.measures),
+                       href=reverse("progress:round", args=[rr.round.pk]),
+                       hrefs={1: reverse("progress:region", args=[r.region.slug])})
+
+    labels = [r.region.name for r in o.regions]
+    measures = [r.measures for r in o.regions]
+    what = _("region")
+    tables = {
+        "regions": regions, "rounds": rounds,
+        "core": _core_table("core", o.core, _("in the whole country")),
+        "core_by_region": _core_means_table(
+            "core_by_region", _("Region"),
+            [(r.region.name, reverse("progress:region", args=[r.region.slug]), r.core) for r in o.regions]
+            + [(_("Whole country"), "", o.core)], o.core_keys),
+        "at_risk": _at_risk_table(o.at_risk, with_round=True),
+    }
+    charts = {"rates": _rate_chart("rates", labels, measures, what),
+              "composition": _composition_chart("composition", labels, measures, what),
+              "core": _core_chart("core", o.core, _("in the whole country"))}
+    return Page(_("Progress in the whole country"), "absolutt-nasjonalt", tables, charts, {"overview": o})
+
+
+def _region_page(request, slug: str) -> Page:
+    _require_national(request.user)
+    region = access.get_region_for_user(request.user, slug)
+    o = progress.region_overview(region, access.visible_rounds(request.user))
+    rounds = Table("rounds", _("Rounds"), _("Measures per round in the region, with the region in the last row."),
+                   [Column(_("Round")), Column(_("Status"))] + _measure_columns(), empty=_("No rounds yet."))
+    for rr in o.rounds:
+        rounds.add([rr.round.title, rr.round.get_status_display()] + _measure_values(rr.measures),
+                   href=reverse("progress:round", args=[rr.round.pk]))
+    rounds.add([region.name, ""] + _measure_values(o.measures), total=True)
+    where = _("in %(region)s") % {"region": region.name}
+    labels = [rr.round.title for rr in o.rounds]
+    measures = [rr.measures for rr in o.rounds]
+    tables = {
+        "rounds": rounds,
+        "core": _core_table("core", o.core, where),
+        "core_by_round": _core_means_table(
+            "core_by_round", _("Round"),
+            [(rr.round.title, reverse("progress:round", args=[rr.round.pk]), rr.core) for rr in o.rounds]
+            + [(region.name, "", o.core)], o.core_keys),
+        "at_risk": _at_risk_table(o.at_risk, with_round=True),
+    }
+    charts = {"rates": _rate_chart("rates", labels, measures, _("round")),
+              "composition": _composition_chart("composition", labels, measures, _("round")),
+              "core": _core_chart("core", o.core, where)}
+    return Page(_("Progress in %(region)s") % {"region": region.name}, f"absolutt-{region.slug}", tables, charts,
+                {"overview": o, "region": region})
+
+
+def _round_page(request, pk: int) -> Page:
+    round_ = _round_for(request.user, pk)
+    o = progress.round_overview(round_)
+    summary = Table("summary", _("The round at a glance"), _("The round's measures."),
+                    [Column(_("Round"))] + _measure_columns())
+    summary.add([round_.title] + _measure_values(o.measures), total=True)
+
+    participants = Table(
+        "participants", _("Participants"),
+        _("Measures per participant. Select a participant for its own page."),
+        [Column(_("Participant")), Column(_("Folkevalgt")), Column(_("Administrative leader")),
+         Column(_("Youth representative")), Column(_("Attendance"), "pct"), Column(_("Mellomarbeid delivered"), "pct"),
+         Column(_("Delivered on time"), "pct"), Column(_("Overdue"), "int"), Column(_("Evaluation response rate"), "pct"),
+         Column(_("At risk"))], empty=_("No participants yet."))
+    for row in o.participants:
+        m = row.measures
+        reasons = "; ".join(str(progress.Reason.labels[r]) for r in row.at_risk)
+        participants.add([row.participant.name, row.has_elected, row.has_administrative, row.has_youth,
+                          m.attendance_rate, m.delivery_rate, m.on_time_rate, m.overdue, m.response_rate, reasons],
+                         href=reverse("progress:participant", args=[row.participant.pk]))
+
+    gatherings = Table(
+        "gatherings", _("Samlinger"),
+        _("Registered (status registered), present and evaluation answers per samling. Attendance = present / "
+          "registered, for held samlinger where attendance was taken."),
+        [Column(_("Samling")), Column(_("Kind")), Column(_("Starts"), "date"), Column(_("Held")),
+         Column(_("Registered"), "int"), Column(_("Waiting list"), "int"), Column(_("Present"), "int"),
+         Column(_("Attendance"), "pct"), Column(_("Invited to evaluate"), "int"), Column(_("Answered"), "int"),
+         Column(_("Evaluation response rate"), "pct")], empty=_("No samlinger yet."))
+    for g in o.gatherings:
+        answered = Cell(g.answered, _fmt(g.answered, "int"))
+        if g.invites:
+            answered.href = reverse("sessions_app:evaluation_results", args=[g.gathering.pk])
+        gatherings.add([g.gathering.title, g.gathering.get_kind_display(), g.gathering.starts_at, g.held,
+                        g.registered, g.waiting, g.attended if g.held else None, g.attendance_rate,
+                        g.invites, answered, g.response_rate], href=g.gathering.get_absolute_url())
+
+    assignments = Table(
+        "assignments", _("Mellomarbeid"),
+        _("Per assignment: delivered at least once, delivery rate (once due), on time (of delivered) and overdue."),
+        [Column(_("Assignment")), Column(_("Due"), "datetime"), Column(_("Delivered"), "int"),
+         Column(_("Participants"), "int"), Column(_("Mellomarbeid delivered"), "pct"),
+         Column(_("Delivered on time"), "pct"), Column(_("Overdue"), "int")], empty=_("No mellomarbeid yet."))
+    for a in o.assignments:
+        assignments.add([a.assignment.title, a.assignment.due_at, a.delivered, a.participants, a.delivery_rate,
+                         a.on_time_rate, a.overdue], href=a.assignment.get_absolute_url())
+
+    held = [g for g in o.gatherings if g.held]
+    due = [a for a in o.assignments if a.is_due]
+    where = _("in the round")
+    charts = {
+        "gatherings": Chart("gatherings", _("Attendance and evaluation response rate per held samling, in per cent. "
+                                            "The same numbers are in the table below."),
+                            [g.gathering.title for g in held],
+                            [(_("Attendance"), [g.attendance_rate for g in held]),
+                             (_("Evaluation response rate"), [g.response_rate for g in held])]) if held else None,
+        "assignments": Chart("assignments", _("Delivered and delivered on time per assignment that is due, in per "
+                                              "cent. The same numbers are in the table below."),
+                             [a.assignment.title for a in due],
+                             [(_("Mellomarbeid delivered"), [a.delivery_rate for a in due]),
+                              (_("Delivered on time"), [a.on_time_rate for a in due])]) if due else None,
+        "core": _core_chart("core", o.core, where),
+    }
+    tables = {"summary": summary, "participants": participants, "gatherings": gatherings,
+              "assignments": assignments, "core": _core_table("core", o.core, where),
+              "at_risk": _at_risk_table(o.at_risk, with_round=False)}
+    return Page(_("Progress in %(round)s") % {"round": round_.title}, f"absolutt-runde-{round_.pk}", tables, charts,
+                {"overview": o, "round": round_, "is_national": _is_national(request.user)})
+
+
+def _participant_page(request, pk: int) -> Page:
+    participant = _participant_for(request.user, pk)
+    o = progress.participant_overview(participant)
+    p, m = o.participant, o.measures
+    summary = Table("summary", _("At a glance"), _("The participant's measures."),
+                    [Column(_("Participant"))] + _measure_columns(single=True))
+    summary.add([p.name] + _measure_values(m, single=True), total=True)
+
+    composition = Table("composition", _("Kjernegruppe"),
+                        _("Active members of the kjernegruppe. The programme requires a folkevalgt and an "
+                          "administrative leader, and wants a representative of children and young people."),
+                        [Column(_("Role")), Column(_("Active members"), "int"), Column(_("In place"))])
+    c = o.composition
+    composition.add([_("Folkevalgt"), c["elected"], c["elected"] > 0])
+    composition.add([_("Administrative leader"), c["administrative"], c["administrative"] > 0])
+    composition.add([_("Youth representative"), c["youth"], c["youth"] > 0])
+    composition.add([_("All active members"), c["active"], ""], total=True)
+
+    gatherings = Table(
+        "gatherings", _("Samlinger"), _("The participant's people per samling of the round."),
+        [Column(_("Samling")), Column(_("Starts"), "date"), Column(_("Held")), Column(_("Registered"), "int"),
+         Column(_("Waiting list"), "int"), Column(_("Present"), "int"), Column(_("Invited to evaluate"), "int"),
+         Column(_("Answered"), "int")], empty=_("No samlinger yet."))
+    for g in o.gatherings:
+        gatherings.add([g.gathering.title, g.gathering.starts_at, g.held, g.registered, g.waiting,
+                        g.attended if g.held else None, g.invites, g.answered], href=g.gathering.get_absolute_url())
+
+    work = Table("assignments", _("Mellomarbeid"), _("Every assignment of the round and the participant's submission."),
+                 [Column(_("Assignment")), Column(_("Due"), "datetime"), Column(_("Status")),
+                  Column(_("Last delivered"), "datetime"), Column(_("First delivery late")), Column(_("Overdue"))],
+                 empty=_("No mellomarbeid yet."))
+    for cell in participant_work(p):
+        s = cell.submission
+        delivered_at = s.last_delivered_at if s else None
+        work.add([cell.assignment.title, cell.due_at, cell.status_label, delivered_at,
+                  cell.is_late if delivered_at else "", cell.is_overdue],
+                 href=reverse("interwork:submission_detail", args=[cell.assignment.pk, p.pk]))
+
+    reasons = Table("at_risk", _("At risk"), _("Why the participant needs follow-up."), [Column(_("Reason"))],
+                    empty=_("Not at risk."))
+    for code in o.at_risk:
+        label = str(progress.Reason.labels[code])
+        if code == progress.Reason.NOBODY_AT_LAST and o.last_fellessamling is not None:
+            label = f"{label} ({o.last_fellessamling.title})"
+        reasons.add([label])
+    tables = {"summary": summary, "composition": composition, "gatherings": gatherings, "assignments": work,
+              "at_risk": reasons}
+    return Page(_("Progress for %(participant)s") % {"participant": p.name}, f"absolutt-{slugify(p.name)}-{p.pk}",
+                tables, {}, {"overview": o, "participant": p, "round": o.round, "is_national": _is_national(request.user),
+                             "can_see_round": _is_national(request.user) or access.can_review(request.user, o.round)})
+
+
+# --- Rendering ------------------------------------------------------------------------------------------------
+
+def _html(request, page: Page, template: str, export_url: str):
+    charts = {k: c for k, c in page.charts.items() if c is not None}
+    return render(request, template, {"page": page, "tables": page.tables, "charts": charts,
+                                      "export_url": export_url, "min_cell": MIN_CELL, **page.context})
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "", title)[:31].strip() or "Ark"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _xlsx(page: Page) -> HttpResponse:
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    stamp = date_format(timezone.localtime(), "j.n.Y H:i")
+    for table in page.tables.values():
+        ws = wb.create_sheet(_sheet_title(table.title, used))
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", _safe(f"{page.title} – {table.title} ({stamp})"))])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([_safe(c.label) for c in table.columns])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            values = []
+            for cell in row.cells:
+                v = cell.value
+                if hasattr(v, "hour"):  # aware datetime: Excel has no time zones
+                    v = timezone.localtime(v).replace(tzinfo=None)
+                elif isinstance(v, bool):
+                    v = _("Yes") if v else _("No")
+                elif v is not None and not isinstance(v, int | float) and not hasattr(v, "year"):
+                    v = ILLEGAL_CHARACTERS_RE.sub("", _safe(v))
+                values.append(v)
+            ws.append(values)
+            if row.total:
+                for cell in ws[ws.max_row]:
+                    cell.font = Font(bold=True)
+        for i, column in enumerate(table.columns, start=1):
+            letter = get_column_letter(i)
+            fmt = {"pct": "0.0", "mean": "0.00", "int": "#,##0", "date": "dd.mm.yyyy",
+                   "datetime": "dd.mm.yyyy hh:mm"}.get(column.kind)
+            if fmt:
+                for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
+                    cell.number_format = fmt
+            width = max([len(column.label)] + [len(c.cells[i - 1].text) for c in table.rows]) + 2
+            ws.column_dimensions[letter].width = min(max(width, 8), 60)
+        ws.freeze_panes = "B3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{page.filename}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def national(request):
+    return _html(request, _national_page(request), "programmes/progress_national.html", reverse("progress:national_xlsx"))
+
+
+@login_required
+@require_GET
+def national_xlsx(request):
+    return _xlsx(_national_page(request))
+
+
+@login_required
+@require_GET
+def region(request, slug):
+    return _html(request, _region_page(request, slug), "programmes/progress_region.html",
+                 reverse("progress:region_xlsx", args=[slug]))
+
+
+@login_required
+@require_GET
+def region_xlsx(request, slug):
+    return _xlsx(_region_page(request, slug))
+
+
+@login_required
+@require_GET
+def round_detail(request, pk):
+    return _html(request, _round_page(request, pk), "programmes/progress_round.html",
+                 reverse("progress:round_xlsx", args=[pk]))
+
+
+@login_required
+@require_GET
+def round_xlsx(request, pk):
+    return _xlsx(_round_page(request, pk))
+
+
+@login_required
+@require_GET
+def participant(request, pk):
+    return _html(request, _participant_page(request, pk), "programmes/progress_participant.html",
+                 reverse("progress:participant_xlsx", args=[pk]))
+
+
+@login_required
+@require_GET
+def participant_xlsx(request, pk):
+    return _xlsx(_participant_page(request, pk))
