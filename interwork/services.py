@@ -163,7 +163,8 @@ def file_remove(*, submission: Submission, file: SubmissionFile) -> None:
     name = file.file.name
     file.delete()
     if not SubmissionFile.objects.filter(file=name).exists():
-        file.file.storage.delete(name)
+        storage = file.file.storage
+        transaction.on_commit(lambda: storage.delete(name))  # only once the row is really gone
 
 
 @transaction.atomic
