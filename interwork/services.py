@@ -3,18 +3,17 @@ review, feedback and extensions. Every status change goes through here."""
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import datetime, time, timedelta
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.notifications.services import email_enqueue_template
+from absolutt.uploads import upload_check
 
 from .models import Assignment, Extension, Feedback, Submission, SubmissionFile, SubmissionVersion
 
@@ -134,15 +133,9 @@ def file_attach(*, submission: Submission, upload, by_user) -> SubmissionFile:
     original = PurePath(upload.name.replace("\\", "/")).name
     if original != upload.name or original in ("", ".", ".."):
         raise ValidationError({"file": _("The file name must not contain folders (%(name)s).") % {"name": upload.name}})
-    suffix = PurePath(original).suffix.lower().lstrip(".")
-    if suffix not in settings.ABSOLUTT_MATERIAL_TYPES:
-        raise ValidationError({"file": _("Files of type .%(ext)s are not allowed. Allowed: %(allowed)s.") % {
-            "ext": suffix or "?", "allowed": ", ".join(sorted(settings.ABSOLUTT_MATERIAL_TYPES))}})
-    if upload.size > settings.ABSOLUTT_MATERIAL_MAX_BYTES:
-        raise ValidationError({"file": _("The file is too large (%(size)s MB). The limit is %(limit)s MB.") % {
-            "size": round(upload.size / 1024 / 1024, 1), "limit": settings.ABSOLUTT_MATERIAL_MAX_BYTES // 1024 // 1024}})
-    row = SubmissionFile(submission=submission, original_name=original[:255], size=upload.size, uploaded_by=by_user,
-                         content_type=mimetypes.guess_type(original)[0] or "application/octet-stream")
+    original, content_type = upload_check(upload)
+    row = SubmissionFile(submission=submission, original_name=original, size=upload.size, uploaded_by=by_user,
+                         content_type=content_type)
     row.file.save(original, upload, save=False)
     try:
         row.save()

@@ -3,9 +3,6 @@ materials, summaries and calendar feeds."""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
@@ -14,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.notifications.services import email_enqueue_template
+from absolutt.uploads import upload_check
 from municipalities.models import CoreGroupMember, Participant
 
 from . import selectors
@@ -221,20 +219,12 @@ def attendance_set(*, registration: Registration, attended: bool, by_user) -> Re
 
 def material_upload(*, gathering: Gathering, agenda_item: AgendaItem | None, title: str, upload, by_user) -> Material:
     """Store an uploaded file after checking its name, type and size."""
-    original = PurePath(upload.name.replace("\\", "/")).name
-    suffix = PurePath(original).suffix.lower().lstrip(".")
-    if suffix not in settings.ABSOLUTT_MATERIAL_TYPES:
-        raise ValidationError({"file": _("Files of type .%(ext)s are not allowed. Allowed: %(allowed)s.") % {
-            "ext": suffix or "?", "allowed": ", ".join(sorted(settings.ABSOLUTT_MATERIAL_TYPES))}})
-    if upload.size > settings.ABSOLUTT_MATERIAL_MAX_BYTES:
-        raise ValidationError({"file": _("The file is too large (%(size)s MB). The limit is %(limit)s MB.") % {
-            "size": round(upload.size / 1024 / 1024, 1), "limit": settings.ABSOLUTT_MATERIAL_MAX_BYTES // 1024 // 1024}})
+    original, content_type = upload_check(upload)
     if agenda_item is not None and agenda_item.gathering_id != gathering.pk:
         raise ValidationError({"agenda_item": _("That agenda item belongs to another samling.")})
     material = Material(
         gathering=gathering, agenda_item=agenda_item, title=(title.strip() or original)[:200],
-        original_name=original[:255], size=upload.size,
-        content_type=mimetypes.guess_type(original)[0] or "application/octet-stream", uploaded_by=by_user,
+        original_name=original, size=upload.size, content_type=content_type, uploaded_by=by_user,
     )
     with transaction.atomic():
         material.file.save(original, upload, save=False)
