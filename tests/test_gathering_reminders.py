@@ -329,7 +329,11 @@ def test_reminders_are_listed_on_the_samling_page_for_organisers(client, cast):
     reminders.gathering_reminders_due(now=now)
     client.force_login(cast.a.regional_coordinator)
     page = client.get(g.get_absolute_url()).content.decode()
-    assert 'id="utsendelser"' in page and "listed@kommune.example" in page and REMINDER in page
+    from django.utils import translation
+
+    with translation.override("nb"):
+        label = str(OutgoingEmail.KIND_LABELS[REMINDER])
+    assert 'id="utsendelser"' in page and "listed@kommune.example" in page and label in page
     client.force_login(cast.a.municipal_coordinator)
     assert 'id="utsendelser"' not in client.get(g.get_absolute_url()).content.decode()
 
