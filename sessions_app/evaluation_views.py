@@ -33,7 +33,8 @@ class AnswerForm(forms.Form):
                 label=q.text, choices=[(1, _("i liten grad")), (2, _("i noen grad")), (3, _("i stor grad"))],
                 coerce=int, required=False, empty_value=None, widget=forms.RadioSelect)
             self.fields[f"c{q.pk}"] = forms.CharField(label=_("Utdyp"), required=False, max_length=4000,
-                                                      widget=forms.Textarea(attrs={"rows": 2}))
+                                                      help_text=q.text,  # read out with the label
+                                                      widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
     def answers(self) -> dict:
         return {q.pk: (self.cleaned_data.get(f"q{q.pk}"), self.cleaned_data.get(f"c{q.pk}", "")) for q in self.questions}

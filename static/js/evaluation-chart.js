@@ -5,6 +5,9 @@
   var source = document.getElementById("evaluation-chart-data");
   if (!canvas || !source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  var box = canvas.parentElement;
+  box.style.position = "relative";
+  box.style.height = Math.max(180, data.labels.length * 38 + 80) + "px";
   var names = document.documentElement.lang === "en"
     ? ["to a small extent", "to some extent", "to a large extent"]
     : ["i liten grad", "i noen grad", "i stor grad"];
@@ -18,8 +21,9 @@
       })
     },
     options: {
-      indexAxis: "y", responsive: true, animation: false,
-      scales: { x: { stacked: true, max: 100, ticks: { callback: function (v) { return v + " %"; } } }, y: { stacked: true } },
+      indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+      scales: { x: { stacked: true, max: 100, ticks: { callback: function (v) { return v + " %"; } } },
+                y: { stacked: true, ticks: { autoSkip: false } } },
       plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + c.parsed.x + " %"; } } } }
     }
   });
