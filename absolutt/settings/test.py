@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, REDIS_URL, celery_broker_settings, env
+from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL, celery_broker_settings, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret-absolutt-0123456789abcdef"
@@ -29,3 +29,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Worker processes started by tests do not sweep on start: the tests send the sweeps themselves.
 ABSOLUTT_SWEEP_ON_WORKER_START = False
+# Browser tests log in many times from 127.0.0.1; with the cache in Redis, allauth's login rate limit would
+# carry over between tests. (Rate limiting stays on in every other environment.)
+ACCOUNT_RATE_LIMITS = False
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = "absolutt-test"  # never mix test keys with a developer's cache
