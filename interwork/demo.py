@@ -86,6 +86,13 @@ def demo_assignments(*, mr_round, agder_round, coordinator, mr_users) -> None:
                 else:
                     services.submission_approve(submission=s, by_user=coordinator, comment="Takk – godkjent.")
 
+    # The review notices above are history (2021): nobody needs them in their inbox now.
+    from absolutt.notifications.models import OutgoingEmail
+
+    OutgoingEmail.objects.filter(kind__startswith="submission_",
+                                 topic__in=[f"submission:{pk}" for pk in Submission.objects.filter(
+                                     assignment__round=mr_round).values_list("pk", flat=True)]).delete()
+
     # Agder: a task due in six days, so the 7-day reminder goes out at the first sweep of the running beat.
     now = timezone.localtime(timezone.now(), OSLO)
     due = datetime.combine(now.date() + timedelta(days=6), time(23, 59), tzinfo=OSLO)

@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-absolutt.settings.local}
 # The demo logins have no authenticator app; two-factor stays required in production settings.
 export ABSOLUTT_REQUIRE_MFA_FOR_STAFF=${ABSOLUTT_REQUIRE_MFA_FOR_STAFF:-false}
 export PORT=${PORT:-8000} HOST=${HOST:-127.0.0.1}
+export SITE_URL=${SITE_URL:-http://${HOST}:${PORT}}  # links in e-mails point at this server
 .venv/bin/python manage.py migrate --noinput
 if [ -d ../shared/data ]; then
   .venv/bin/python manage.py import_register --csv-dir ../shared/data
