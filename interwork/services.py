@@ -105,8 +105,12 @@ def draft_save(*, submission: Submission, text: str, base_revision: int, by_user
     DraftConflict carries the stored text so the editor can merge."""
     submission = _locked(submission)
     _check_editable(submission)
-    if submission.draft_revision != base_revision and submission.draft_text != text:
-        raise DraftConflict(submission)
+    if submission.draft_revision != base_revision:
+        same_text = submission.draft_text == text
+        same_people = contributors is None or {c.pk for c in contributors} == set(
+            submission.contributors.values_list("pk", flat=True))
+        if not (same_text and same_people):  # someone saved in between: never overwrite silently
+            raise DraftConflict(submission)
     submission.draft_text = text
     submission.draft_revision += 1
     submission.draft_saved_at = timezone.now()

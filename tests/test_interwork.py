@@ -1050,3 +1050,22 @@ def test_rates_are_for_the_whole_round_whatever_the_filter(client, board, vis):
     filtered = client.get(url, {"vis": vis}).context["stats"]
     keys = ("n", "delivered", "delivery_rate", "on_time_rate", "overdue", "awaiting_review")
     assert [[s[k] for k in keys] for s in filtered] == [[s[k] for k in keys] for s in full]
+
+
+def test_stale_save_with_other_contributors_is_a_conflict_too(cast):
+    from interwork.models import Assignment
+    from municipalities.models import RoleCategory
+
+    from .factories import CoreGroupMemberFactory
+
+    a = Assignment.objects.create(round=cast.a.round, title="Fremtidsbilde", opens_at=timezone.now() - timedelta(days=1),
+                                  due_at=timezone.now() + timedelta(days=9))
+    s = services.submission_for(assignment=a, participant=cast.a.participant)
+    admin = CoreGroupMemberFactory(participant=cast.a.participant, role_category=RoleCategory.ADMINISTRATIVE)
+    services.draft_save(submission=s, text="Felles tekst", base_revision=0, by_user=cast.a.municipal_coordinator,
+                        contributors=[cast.a.member_row])
+    with pytest.raises(services.DraftConflict):
+        services.draft_save(submission=s, text="Felles tekst", base_revision=0, by_user=cast.a.core_group_member,
+                            contributors=[admin])
+    s.refresh_from_db()
+    assert list(s.contributors.all()) == [cast.a.member_row]
