@@ -74,3 +74,11 @@ def test_interface_is_norwegian_by_default_and_english_on_request(client, cast, 
 
 def test_health_endpoint(client, db):
     assert client.get("/helse/").json() == {"status": "ok"}
+
+
+def test_english_browser_still_gets_norwegian_until_english_is_chosen(client, db):
+    body = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nb">' in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    body = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert '<html lang="en">' in body
