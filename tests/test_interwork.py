@@ -56,7 +56,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
 @pytest.fixture(autouse=True)
 def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # as the language switch does
     with translation.override("en"):
         yield
 
@@ -96,7 +96,8 @@ def follow(client, url, data=None) -> str:
 
 
 def en_client(user) -> Client:
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c = Client()
+    c.cookies["django_language"] = "en"
     c.force_login(user)
     return c
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
 @pytest.fixture(autouse=True)
 def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # as the language switch does
 
 
 @pytest.fixture
