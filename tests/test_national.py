@@ -405,6 +405,16 @@ def hot_pages() -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def shared_data():
+    """The generator reads the 357 municipalities from ../shared/data (skip locally without it; fail in CI)."""
+    from .conftest import require
+
+    path = national_data.default_csv_dir() / "kommuner-2024.csv"
+    require(path.exists(), f"the national data generator needs {path}")
+
+
+@pytest.mark.usefixtures("shared_data")
 def test_query_count_constant_from_1x_to_10x(client):
     lead = UserFactory(email="lead@test.example", is_national_lead=True, is_staff=True)
     client.force_login(lead)
@@ -420,6 +430,7 @@ def test_query_count_constant_from_1x_to_10x(client):
 
 # --- The generator ------------------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("shared_data")
 def test_generator_makes_the_national_shape_quickly():
     started = time.perf_counter()
     report = national_data.generate(scale=0.05, seed=3)
@@ -442,6 +453,7 @@ def test_generator_makes_the_national_shape_quickly():
     assert o.measures.gatherings_held and o.measures.gatherings_coming and o.at_risk
 
 
+@pytest.mark.usefixtures("shared_data")
 def test_generator_refuses_twice_and_resets(settings):
     out = io.StringIO()
     call_command("generate_national_data", "--scale", "0.01", "--force", stdout=out)
