@@ -7,25 +7,54 @@ Five roles, each scoped:
 - municipal coordinator (``Participant.coordinator``): manages their participant's core group;
 - core group member (an active ``CoreGroupMember.user``): reads their participant.
 
-Every view, queryset and admin page goes through the functions here. The fetch helpers follow one rule:
-an object outside the user's scope is a 404 (its existence is not revealed); an object the user may see
-but not change is a 403.
+Every view, queryset, export, download, calendar, template and admin page goes through the functions here;
+no other module reads role flags or role memberships to decide (``tests/test_access_policy.py`` checks this).
+
+**404 or 403, decided once:** an object outside the user's scope (they may not even know it exists) is a
+404; an object the user may see, with a page or action on it that their role does not allow, is a 403. A
+page that is not about one object (the national overview) is a 403 for a signed-in user without the role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from absolutt.accounts.models import Invitation
+from interwork.models import Assignment
 from municipalities.models import CoreGroupMember, Participant
 from programmes.models import Region, Round
+from sessions_app.models import Gathering, Registration
 
 
-def _is_programme_wide(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.is_national_lead))
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_unrestricted(user) -> bool:
+    """Superusers: the full admin (user accounts, the register, the outbox), unscoped."""
+    return bool(_active(user) and user.is_superuser)
+
+
+def is_programme_wide(user) -> bool:
+    """The national lead (and superusers) read every region, round and participant."""
+    return bool(_active(user) and (user.is_superuser or user.is_national_lead))
+
+
+_is_programme_wide = is_programme_wide
+
+
+def requires_second_factor(user) -> bool:
+    """The national lead, regional coordinators and superusers must sign in with two factors (TOTP)."""
+    if not _active(user):
+        return False
+    if user.is_superuser or user.is_national_lead:
+        return True
+    return Round.regional_coordinators.through.objects.filter(user_id=user.pk).exists()
 
 
 # --- Scoped querysets -------------------------------------------------------------------------
@@ -98,8 +127,6 @@ def can_manage_core_group(user, participant: Participant) -> bool:
 def can_invite(user, participant: Participant, role: str) -> bool:
     """Regional coordinators invite municipal coordinators and core group members; a municipal coordinator
     may invite members of their own core group."""
-    from absolutt.accounts.models import Invitation
-
     if can_manage_round(user, participant.round):
         return True
     return role == Invitation.Role.CORE_GROUP_MEMBER and participant.coordinator_id == user.pk
@@ -180,14 +207,10 @@ def roles_of(user) -> Roles:
 # --- Samlinger ----------------------------------------------------------------------------------
 
 def visible_gatherings(user):
-    from sessions_app.models import Gathering
-
     return Gathering.objects.filter(round__in=visible_rounds(user))
 
 
 def get_gathering_for_user(user, pk: int, *, manage: bool = False):
-    from sessions_app.models import Gathering
-
     try:
         gathering = visible_gatherings(user).select_related("round__region").get(pk=pk)
     except Gathering.DoesNotExist:
@@ -214,19 +237,13 @@ def own_core_group_rows(user, gathering) -> QuerySet[CoreGroupMember]:
 def get_registration_for_user(user, gathering, pk: int, *, change: bool = False):
     """A registration the user may see (their participants'); ``change`` also requires being its
     municipal coordinator, a coordinator of the round, or the registered person."""
-    from sessions_app.models import Registration
-
     try:
         registration = Registration.objects.select_related("participant").get(
             pk=pk, gathering=gathering, participant__in=visible_participants(user)
         )
     except Registration.DoesNotExist:
         raise Http404 from None
-    if change and not (
-        can_manage_round(user, gathering.round)
-        or registration.participant.coordinator_id == user.pk
-        or registration.user_id == user.pk
-    ):
+    if change and not can_change_registration(user, registration, manages_round=can_manage_round(user, gathering.round)):
         raise PermissionDenied
     return registration
 
@@ -238,6 +255,33 @@ def can_review(user, round_: Round) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return can_manage_round(user, round_) or round_.competence_partners.filter(pk=user.pk).exists()
+
+
+def can_see_round_results(user, round_: Round) -> bool:
+    """Progress, mellomarbeid exports, evaluation results and every municipality's delegation for a round:
+    its reviewers (regional coordinators, competence partners) and the programme-wide roles."""
+    return is_programme_wide(user) or can_review(user, round_)
+
+
+def is_participant_coordinator(user, participant: Participant) -> bool:
+    return bool(_active(user) and participant.coordinator_id == user.pk)
+
+
+def can_see_participant_progress(user, participant: Participant) -> bool:
+    """A participant's progress page: as the round's results, plus the participant's own coordinator."""
+    return can_see_round_results(user, participant.round) or is_participant_coordinator(user, participant)
+
+
+def can_see_national(user) -> bool:
+    return is_programme_wide(user)
+
+
+def can_change_registration(user, registration, *, manages_round: bool) -> bool:
+    """Cancel or change one registration: the round's coordinators (``manages_round``, asked once per page),
+    the participant's municipal coordinator, or the registered person."""
+    if not _active(user):
+        return False
+    return manages_round or registration.participant.coordinator_id == user.pk or registration.user_id == user.pk
 
 
 def can_edit_submission(user, participant: Participant) -> bool:
@@ -252,8 +296,6 @@ def can_deliver(user, participant: Participant) -> bool:
 
 
 def get_assignment_for_user(user, pk: int, *, manage: bool = False):
-    from interwork.models import Assignment
-
     try:
         assignment = Assignment.objects.select_related("round__region", "given_after", "due_before").get(
             pk=pk, round__in=visible_rounds(user))
@@ -262,3 +304,112 @@ def get_assignment_for_user(user, pk: int, *, manage: bool = False):
     if manage and not can_manage_round(user, assignment.round):
         raise PermissionDenied
     return assignment
+
+
+# --- Role memberships other modules need (they never query the memberships themselves) ---------------
+
+def coordinated_rounds(user) -> QuerySet[Round]:
+    """Rounds where the user is a regional coordinator (a membership, whatever else the user may be)."""
+    if not _active(user):
+        return Round.objects.none()
+    return Round.objects.filter(
+        pk__in=Round.regional_coordinators.through.objects.filter(user_id=user.pk).values("round_id"))
+
+
+def partner_rounds(user) -> QuerySet[Round]:
+    """Rounds where the user is a competence partner."""
+    if not _active(user):
+        return Round.objects.none()
+    return Round.objects.filter(
+        pk__in=Round.competence_partners.through.objects.filter(user_id=user.pk).values("round_id"))
+
+
+def own_participants(user) -> QuerySet[Participant]:
+    """Participants the user belongs to: as their municipal coordinator or an active core group member."""
+    if not _active(user):
+        return Participant.objects.none()
+    return Participant.objects.filter(_own_participant_q(user))
+
+
+def coordinated_participants(user) -> QuerySet[Participant]:
+    """Participants whose municipal coordinator the user is."""
+    if not _active(user):
+        return Participant.objects.none()
+    return Participant.objects.filter(coordinator_id=user.pk)
+
+
+def regional_coordinators_of(rounds: QuerySet[Round]):
+    """The users who coordinate any of ``rounds`` (for digests and escalations)."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        pk__in=Round.regional_coordinators.through.objects.filter(round__in=rounds).values("user_id"),
+    )
+
+
+# --- What an admin form may point at: the scope for every foreign key and many-to-many field --------------
+# A non-superuser in the admin may link an object only to objects inside the rounds they manage. The scope of
+# a model is found from its foreign keys: the shortest chain to a Round (``participant__round``,
+# ``gathering__round``...) — so a model added next year is scoped without anyone remembering to. Shared
+# reference data (the municipality register, the catalogue of local approaches) may be linked by anyone
+# who may change the object; user accounts are those connected to the managed rounds. Anything else is
+# refused (fail closed).
+
+SHARED_REFERENCE_MODELS = {"municipalities.municipality", "municipalities.county", "programmes.localapproach"}
+
+
+def _round_paths(model, depth: int = 3) -> list[str]:
+    """Every forward foreign-key path from ``model`` to Round, shortest first, at most ``depth`` steps."""
+    if model is Round:
+        return ["pk"]
+    paths, frontier = [], [("", model)]
+    for _ in range(depth):
+        next_frontier = []
+        for prefix, m in frontier:
+            for field in m._meta.get_fields():
+                if not (field.many_to_one or field.one_to_one) or not field.concrete or field.related_model is None:
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is Round:
+                    paths.append(path)
+                else:
+                    next_frontier.append((f"{path}__", field.related_model))
+        if paths:
+            return paths
+        frontier = next_frontier
+    return paths
+
+
+def linkable_users(user):
+    """Accounts a regional coordinator may pick: the people of the rounds they manage, and themself."""
+    User = get_user_model()
+    rounds = managed_rounds(user)
+    through_coord = Round.regional_coordinators.through.objects.filter(round__in=rounds).values("user_id")
+    through_partner = Round.competence_partners.through.objects.filter(round__in=rounds).values("user_id")
+    coordinators = Participant.objects.filter(round__in=rounds, coordinator__isnull=False).values("coordinator_id")
+    members = CoreGroupMember.objects.filter(participant__round__in=rounds, user__isnull=False).values("user_id")
+    return User.objects.filter(
+        Q(pk=user.pk) | Q(pk__in=through_coord) | Q(pk__in=through_partner) | Q(pk__in=coordinators)
+        | Q(pk__in=members)
+    )
+
+
+def linkable(user, model) -> QuerySet:
+    """The objects of ``model`` that ``user`` may point a foreign key or many-to-many field at in the admin."""
+    qs = model._default_manager.all()
+    if is_unrestricted(user):
+        return qs
+    if not _active(user):
+        return qs.none()
+    if model._meta.label_lower in SHARED_REFERENCE_MODELS:
+        return qs
+    if model is get_user_model():
+        return linkable_users(user)
+    if model is Region:
+        return qs.filter(pk__in=managed_rounds(user).values("region_id"))
+    paths = _round_paths(model)
+    if not paths:
+        return qs.none()
+    rounds = managed_rounds(user).values("pk")
+    for path in paths:  # every path must lead into the managed rounds
+        qs = qs.filter(**{f"{path}__in": rounds})
+    return qs

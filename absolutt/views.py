@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +18,7 @@ def home(request):
     user = request.user
     roles = access.roles_of(user)
     context = {"roles": roles}
-    if roles.national_lead or user.is_superuser:
+    if access.is_programme_wide(user):
         context["all_rounds"] = rounds_for_list(access.visible_rounds(user))
     if roles.regional_coordinator:
         managed = access.managed_rounds(user)
@@ -32,10 +31,10 @@ def home(request):
         ]
         context["review_queue"] = list(review_queue(managed.values("pk"))[:15])
     if roles.competence_partner:
-        context["partner_rounds"] = rounds_for_list(access.visible_rounds(user).filter(competence_partners=user))
+        context["partner_rounds"] = rounds_for_list(access.partner_rounds(user))
     if roles.municipal_coordinator or roles.core_group_member:
         own = participants_with_composition(
-            access.visible_participants(user).filter(Q(coordinator=user) | Q(core_group__user=user, core_group__is_active=True)).distinct()
+            access.own_participants(user)
         ).select_related("round__region")
         context["own_participants"] = list(own)
         work = []

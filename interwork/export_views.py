@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 
@@ -16,8 +17,8 @@ def matrix_export(request, round_pk, fmt):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     round_ = access.get_round_for_user(request.user, round_pk)
-    if not access.can_review(request.user, round_) and not request.user.is_national_lead:
-        raise Http404
+    if not access.can_see_round_results(request.user, round_):
+        raise PermissionDenied
     m = selectors.matrix(round_, _participants(request, round_))
     if fmt == "xlsx":
         body, ctype = exports.matrix_xlsx(m, round_.title), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,8 +33,8 @@ def matrix_export(request, round_pk, fmt):
 @login_required
 def submissions_zip(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk)
-    if not access.can_review(request.user, round_) and not request.user.is_national_lead:
-        raise Http404
+    if not access.can_see_round_results(request.user, round_):
+        raise PermissionDenied
     response = HttpResponse(exports.submissions_zip(round_, _participants(request, round_)), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="innleveringer-{slugify(round_.title)}.zip"'
     response["Cache-Control"] = "private, no-store"

@@ -23,8 +23,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from absolutt import access
 from absolutt.notifications.services import email_enqueue_template
 from municipalities.models import Participant
+from programmes.models import Round
 
 from .models import Assignment, Submission
 
@@ -145,13 +147,13 @@ def digests_due(*, now: datetime) -> int:
     local = timezone.localtime(now, OSLO)
     if local.time() < time(7, 0):
         return 0
-    users = User.objects.filter(is_active=True, coordinated_rounds__status__in=["signup", "running"]).exclude(
-        digest=User.Digest.OFF).distinct()
+    active_rounds = Round.objects.filter(status__in=[Round.Status.SIGNUP, Round.Status.RUNNING])
+    users = access.regional_coordinators_of(active_rounds).exclude(digest=User.Digest.OFF)
     sent = 0
     for user in users:
         if user.digest == User.Digest.WEEKLY and local.weekday() != 0:
             continue
-        rounds = list(user.coordinated_rounds.filter(status__in=["signup", "running"]))
+        rounds = list(access.coordinated_rounds(user).filter(pk__in=active_rounds.values("pk")))
         subs_waiting = list(Submission.objects.filter(assignment__round__in=rounds, status=Submission.Status.DELIVERED)
                             .select_related("assignment", "participant__municipality", "participant__county"))
         work = [w for w in open_work(now) if w.assignment.round_id in {r.pk for r in rounds}]

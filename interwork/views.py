@@ -29,7 +29,7 @@ def round_work(request, round_pk):
     return render(request, "interwork/round_work.html", {
         "round": round_, "matrix": m, "stats": m.column_stats(), "status_filter": status_filter,
         "can_manage": access.can_manage_round(request.user, round_),
-        "can_export": access.can_review(request.user, round_) or request.user.is_national_lead,  # as export_views
+        "can_export": access.can_see_round_results(request.user, round_),
     })
 
 

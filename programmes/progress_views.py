@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -251,28 +252,25 @@ def _at_risk_table(items: list[progress.AtRisk], *, with_round: bool) -> Table:
 
 # --- Access ------------------------------------------------------------------------------------------------
 
-def _is_national(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_national_lead or user.is_superuser))
-
-
 def _require_national(user) -> None:
-    if not _is_national(user):
-        raise Http404
+    if not access.can_see_national(user):
+        raise PermissionDenied
 
 
 def _round_for(user, pk: int) -> Round:
-    """The national lead, and the round's regional coordinators and competence partners; else 404."""
+    """The national lead, and the round's regional coordinators and competence partners; 404 outside the
+    user's scope, 403 for others who see the round."""
     round_ = access.get_round_for_user(user, pk)
-    if not (_is_national(user) or access.can_review(user, round_)):
-        raise Http404
+    if not access.can_see_round_results(user, round_):
+        raise PermissionDenied
     return round_
 
 
 def _participant_for(user, pk: int):
-    """As a round, plus the participant's own municipal coordinator; else 404."""
+    """As a round, plus the participant's own municipal coordinator."""
     participant = access.get_participant_for_user(user, pk)
-    if not (_is_national(user) or access.can_review(user, participant.round) or participant.coordinator_id == user.pk):
-        raise Http404
+    if not access.can_see_participant_progress(user, participant):
+        raise PermissionDenied
     return participant
 
 
@@ -316,8 +314,8 @@ def _national_page(request) -> Page:
 
 
 def _region_page(request, slug: str) -> Page:
-    _require_national(request.user)
     region = access.get_region_for_user(request.user, slug)
+    _require_national(request.user)
     o = progress.region_overview(region, access.visible_rounds(request.user))
     rounds = Table("rounds", _("Rounds"), _("Measures per round in the region, with the region in the last row."),
                    [Column(_("Round")), Column(_("Status"))] + _measure_columns(), empty=_("No rounds yet."))
@@ -411,7 +409,7 @@ def _round_page(request, pk: int) -> Page:
               "assignments": assignments, "core": _core_table("core", o.core, where),
               "at_risk": _at_risk_table(o.at_risk, with_round=False)}
     return Page(_("Progress in %(round)s") % {"round": round_.title}, f"absolutt-runde-{round_.pk}", tables, charts,
-                {"overview": o, "round": round_, "is_national": _is_national(request.user)})
+                {"overview": o, "round": round_, "is_national": access.can_see_national(request.user)})
 
 
 def _participant_page(request, pk: int) -> Page:
@@ -462,8 +460,8 @@ def _participant_page(request, pk: int) -> Page:
     tables = {"summary": summary, "composition": composition, "gatherings": gatherings, "assignments": work,
               "at_risk": reasons}
     return Page(_("Progress for %(participant)s") % {"participant": p.name}, f"absolutt-{slugify(p.name)}-{p.pk}",
-                tables, {}, {"overview": o, "participant": p, "round": o.round, "is_national": _is_national(request.user),
-                             "can_see_round": _is_national(request.user) or access.can_review(request.user, o.round)})
+                tables, {}, {"overview": o, "participant": p, "round": o.round, "is_national": access.can_see_national(request.user),
+                             "can_see_round": access.can_see_round_results(request.user, o.round)})
 
 
 # --- Rendering ------------------------------------------------------------------------------------------------

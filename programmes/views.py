@@ -48,7 +48,7 @@ def round_detail(request, pk):
         "round": round_,
         "participants": participants,
         "can_manage": access.can_manage_round(request.user, round_),
-        "can_see_progress": access.can_review(request.user, round_) or request.user.is_national_lead,
+        "can_see_progress": access.can_see_round_results(request.user, round_),
         "coordinators": round_.regional_coordinators.order_by("full_name"),
         "partners": round_.competence_partners.order_by("full_name"),
         "approaches": round_.local_approaches.all(),

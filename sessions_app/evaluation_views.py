@@ -4,7 +4,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -74,8 +74,8 @@ def evaluation_answer(request, token):
 
 def _results_access(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk)
-    if not (access.can_review(request.user, gathering.round) or request.user.is_national_lead):
-        raise Http404
+    if not access.can_see_round_results(request.user, gathering.round):
+        raise PermissionDenied
     return gathering
 
 
@@ -127,8 +127,8 @@ def evaluation_questions(request, pk):
 @login_required
 def round_evaluations(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk)
-    if not (access.can_review(request.user, round_) or request.user.is_national_lead):
-        raise Http404
+    if not access.can_see_round_results(request.user, round_):
+        raise PermissionDenied
     gatherings, trend = evaluations.round_trend(round_)
     return render(request, "sessions_app/evaluation_trend.html", {"round": round_, "gatherings": gatherings, "trend": trend})
 

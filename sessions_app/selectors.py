@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from absolutt import access
 from absolutt.accounts.models import User
 from municipalities.models import CoreGroupMember, Participant
 
@@ -36,7 +37,7 @@ def invited_people(gathering: Gathering) -> list[Person]:
 
 def is_invited(gathering: Gathering, user) -> bool:
     email = user.email.lower()
-    if Participant.objects.filter(round_id=gathering.round_id, coordinator=user).exists():
+    if access.coordinated_participants(user).filter(round_id=gathering.round_id).exists():
         return True
     if gathering.kind == Gathering.Kind.COORDINATORS:
         return False
@@ -130,7 +131,6 @@ def attendance_matrix(round_, participants: QuerySet[Participant]):
 def feed_gatherings(user) -> tuple[list[Gathering], set[int]]:
     """Every samling the person is registered for or invited to (not cancelled ones), and the ids of those
     whose video link they may see (registered, or organiser)."""
-    from absolutt import access
 
     email = user.email.lower()
     registered_ids = set(
@@ -139,7 +139,7 @@ def feed_gatherings(user) -> tuple[list[Gathering], set[int]]:
     waiting_ids = set(
         Registration.objects.filter(email__iexact=email, status=Registration.Status.WAITING).values_list("gathering_id", flat=True)
     )
-    coordinated = Participant.objects.filter(coordinator=user).values("round_id")
+    coordinated = access.coordinated_participants(user).values("round_id")
     member_rounds = CoreGroupMember.objects.filter(is_active=True).filter(Q(user=user) | Q(email__iexact=email)).values(
         "participant__round_id")
     managed = access.managed_rounds(user).values("pk")

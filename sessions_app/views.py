@@ -93,7 +93,7 @@ def gathering_detail(request, pk):
         "agenda": gathering.agenda.prefetch_related("materials"),
         "materials": gathering.materials.filter(agenda_item__isnull=True),
         "delegations": selectors.delegations(gathering, visible)
-        if (can_manage or registrable or own_rows or access.can_review(user, gathering.round) or user.is_national_lead)
+        if (can_manage or registrable or own_rows or access.can_see_round_results(user, gathering.round))
         else [],
         "registration_form": RegistrationForm(participants=registrable, physical=gathering.is_physical)
         if registrable and (gathering.registration_is_open or can_manage) else None,
@@ -106,7 +106,7 @@ def gathering_detail(request, pk):
         "reminders": OutgoingEmail.objects.filter(topic=f"gathering:{gathering.pk}").order_by("-created_at")[:200]
         if can_manage else [],
         "totals": selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get(),
-        "can_see_evaluation": gathering.is_past and (access.can_review(user, gathering.round) or user.is_national_lead),
+        "can_see_evaluation": gathering.is_past and access.can_see_round_results(user, gathering.round),
     }
     return render(request, "sessions_app/gathering_detail.html", context)
 

@@ -186,7 +186,7 @@ def test_core_questions_shared_across_regions(cast):
 
 @pytest.mark.parametrize("who,status", [
     ("regional_coordinator", 200), ("competence_partner", 200), ("national_lead", 200),
-    ("municipal_coordinator", 404), ("core_group_member", 404), ("other_region_coordinator", 404), ("outsider", 404),
+    ("municipal_coordinator", 403), ("core_group_member", 403), ("other_region_coordinator", 404), ("outsider", 404),
 ])
 def test_results_permissions(held, client, cast, who, status):
     g, _ = held

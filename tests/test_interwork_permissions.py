@@ -76,7 +76,7 @@ def scene(cast, settings, tmp_path) -> Scene:
 READ = [200, 200, 200, 200, 200, 404, 404, 404]
 NEIGHBOUR_READ = [200, 200, 200, 404, 404, 404, 404, 404]
 MANAGE = [403, 200, 403, 403, 403, 404, 404, 404]
-EXPORT = [200, 200, 200, 404, 404, 404, 404, 404]
+EXPORT = [200, 200, 200, 403, 403, 404, 404, 404]  # they see the round, not its exports
 
 GET_MATRIX = {
     "round_work": (lambda s: reverse("interwork:round_work", args=[s.cast.a.round.pk]), READ),

@@ -1,4 +1,7 @@
 from allauth.account.adapter import get_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes import views as rc_views
+from allauth.mfa.totp import views as totp_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from absolutt import access
 from absolutt.forms_util import add_service_errors
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .adapter import INVITATION_SESSION_KEY
 from .forms import InvitationForm
 from .models import Invitation, User
@@ -105,13 +108,65 @@ def profile(request):
 
     from .forms import ProfileForm
 
-    show_digest = request.user.coordinated_rounds.exists()
+    show_digest = access.roles_of(request.user).regional_coordinator
     form = ProfileForm(request.POST or None, instance=request.user, show_digest=show_digest)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         translation.activate(user.language)
         response = redirect("accounts:profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
         messages.success(request, _("Your settings were saved."))
         return response
     return render(request, "accounts/profile.html", {"form": form, "heading": _("My settings"), "cancel_url": "/"})
+
+
+@login_required
+def totp_activate(request):
+    """allauth's page for setting up the authenticator app. Typing the app's first code here proves the second
+    factor for this session, and the recovery codes made with it may be shown (once)."""
+    had = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    response = totp_views.activate_totp(request)
+    if request.method == "POST" and response.status_code == 302:
+        added = Authenticator.objects.filter(user=request.user).exclude(type__in=had)
+        for authenticator in added:
+            if authenticator.type == Authenticator.Type.TOTP:
+                two_factor.record_second_factor(request, request.user, authenticator)
+            elif authenticator.type == Authenticator.Type.RECOVERY_CODES:
+                two_factor.open_recovery_codes_window(request)
+    return response
+
+
+@login_required
+def recovery_codes_generate(request):
+    """allauth's page for making new recovery codes; the new ones may be shown (once)."""
+    response = rc_views.generate_recovery_codes(request)
+    if request.method == "POST" and response.status_code == 302:
+        two_factor.open_recovery_codes_window(request)
+    return response
+
+
+@login_required
+def recovery_codes_view(request):
+    """allauth's page with the recovery codes, shown once: right after they were made (with the authenticator
+    app, or anew). Later visits are sent to make new codes."""
+    if two_factor.recovery_codes_window_open(request) and not request.session.get(two_factor.RECOVERY_CODES_SHOWN_KEY):
+        response = rc_views.view_recovery_codes(request)
+        if response.status_code == 200:
+            request.session[two_factor.RECOVERY_CODES_SHOWN_KEY] = True
+        return response
+    messages.info(request, _("Recovery codes are shown only once. Make new ones if you have lost them."))
+    return redirect("mfa_generate_recovery_codes")
+
+
+@login_required
+def recovery_codes_download(request):
+    """Download the codes just shown (within minutes of making them); never later."""
+    if two_factor.recovery_codes_window_open(request):
+        return rc_views.download_recovery_codes(request)
+    messages.info(request, _("Recovery codes are shown only once. Make new ones if you have lost them."))
+    return redirect("mfa_generate_recovery_codes")

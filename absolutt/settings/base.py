@@ -11,6 +11,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only in absolutt.settings.production: demo data and generated data refuse to load there.
+ABSOLUTT_PRODUCTION = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "absolutt.middleware.NorwegianByDefaultMiddleware",
@@ -86,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "absolutt.context_processors.platform",
             ],
+            # Templates ask the access policy through these tags (never role flags themselves).
+            "builtins": ["absolutt.core.templatetags.access_tags"],
         },
     }
 ]
@@ -117,6 +122,21 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Absolutt] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits (allauth): counted per client address and per account in the shared cache (Redis, or the
+# database in production without Redis), so every web worker counts together. The per-account limit on
+# failed logins has a short window (5 in 5 minutes), so nobody can lock a person out for long, and login by
+# e-mailed code has limits of its own. Behind the reverse proxy, the client address is taken from
+# X-Forwarded-For with ALLAUTH_TRUSTED_PROXY_COUNT proxies trusted (1 for the compose stack's proxy).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default=None)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Absolutt (KS)"
 # National lead and regional coordinators must use two-factor authentication (TOTP).
@@ -129,6 +149,7 @@ ABSOLUTT_INVITATION_DAYS = env.int("ABSOLUTT_INVITATION_DAYS", default=14)
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -163,7 +184,15 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
     }
+}
+# Browser features the platform never uses are switched off for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+                    "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking")
 }
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise --------------------------------
