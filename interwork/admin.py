@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from absolutt import access
-from absolutt.admin_scoping import ScopedAdmin
-from sessions_app.models import Gathering
+from absolutt.admin_scoping import ScopedAdmin, ScopedTabularInline
 
 from .models import Assignment, Submission, SubmissionVersion
 
@@ -24,15 +23,8 @@ class AssignmentAdmin(ScopedAdmin):
     def can_change(self, request, obj) -> bool:
         return access.can_manage_round(request.user, obj.round)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "round" and not request.user.is_superuser:
-            kwargs["queryset"] = access.managed_rounds(request.user)
-        if db_field.name in ("given_after", "due_before") and not request.user.is_superuser:
-            kwargs["queryset"] = Gathering.objects.filter(round__in=access.managed_rounds(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-class VersionInline(admin.TabularInline):
+class VersionInline(ScopedTabularInline):
     model = SubmissionVersion
     fields = ["number", "delivered_at", "delivered_by", "is_late"]
     readonly_fields = fields

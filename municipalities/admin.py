@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from absolutt import access
-from absolutt.admin_scoping import ScopedAdmin
+from absolutt.admin_scoping import ScopedAdmin, ScopedTabularInline
 
 from .models import CoreGroupMember, County, Municipality, Participant
 
@@ -28,7 +28,7 @@ class MunicipalityAdmin(RegisterAdmin):
     list_select_related = ["county"]
 
 
-class CoreGroupMemberInline(admin.TabularInline):
+class CoreGroupMemberInline(ScopedTabularInline):
     model = CoreGroupMember
     fields = ["name", "email", "title", "role_category", "is_active", "user"]
     raw_id_fields = ["user"]
@@ -41,7 +41,7 @@ class CoreGroupMemberInline(admin.TabularInline):
         return obj is None or access.can_manage_core_group(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
 
 @admin.register(Participant)
@@ -58,11 +58,6 @@ class ParticipantAdmin(ScopedAdmin):
 
     def can_change(self, request, obj) -> bool:
         return access.can_manage_round(request.user, obj.round)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "round" and not request.user.is_superuser:
-            kwargs["queryset"] = access.managed_rounds(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def can_add(self, request) -> bool:
         return access.managed_rounds(request.user).exists()

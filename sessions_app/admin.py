@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from absolutt import access
-from absolutt.admin_scoping import ScopedAdmin
+from absolutt.admin_scoping import ScopedAdmin, ScopedTabularInline
 
 from .models import AgendaItem, EvaluationQuestion, Gathering, Registration
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ScopedTabularInline):
     model = AgendaItem
     extra = 0
 
@@ -34,11 +34,6 @@ class GatheringAdmin(ScopedAdmin):
 
     def can_change(self, request, obj) -> bool:
         return access.can_manage_round(request.user, obj.round)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "round" and not request.user.is_superuser:
-            kwargs["queryset"] = access.managed_rounds(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Registration)

@@ -25,19 +25,19 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
 
 @admin.register(Invitation)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from absolutt import access
+
 from .models import OutgoingEmail
 
 
@@ -13,10 +15,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -25,4 +27,4 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return access.is_unrestricted(request.user)
