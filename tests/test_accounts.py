@@ -47,9 +47,15 @@ def test_staff_roles_must_set_up_totp(client, cast, who):
 
 
 def test_staff_with_totp_passes(client, cast):
-    Authenticator.objects.create(user=cast.a.regional_coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(cast.a.regional_coordinator)
+    """With the authenticator app, after the password *and* the code in this session (a session that skipped
+    the code is ended: tests/test_security.py)."""
+    from .test_security import code_for, enrol_totp
+
+    secret = enrol_totp(cast.a.regional_coordinator)
+    client.post(reverse("account_login"), {"login": cast.a.regional_coordinator.email, "password": "test-password-123"})
+    client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
     assert client.get(reverse("programmes:round_list")).status_code == 200
+    assert Authenticator.objects.filter(user=cast.a.regional_coordinator).exists()
 
 
 @pytest.mark.parametrize("who", ["competence_partner", "municipal_coordinator", "core_group_member"])

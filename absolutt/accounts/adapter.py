@@ -1,13 +1,18 @@
 from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from absolutt.notifications.services import email_enqueue
 
-from . import selectors
+from . import selectors, two_factor
 
 INVITATION_SESSION_KEY = "absolutt_invitation_token"
+RECOVERY_CODES_PATH = "/accounts/2fa/recovery-codes/"
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -21,11 +26,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Setting up the first authenticator straight after logging in (as the national lead and regional
         coordinators are made to) does not ask for the password again; changing an existing one does."""
+        request = allauth_context.request
+        if (app == "allauth.mfa" and request is not None and request.path.startswith(RECOVERY_CODES_PATH)
+                and request.method == "GET" and two_factor.recovery_codes_window_open(request)):
+            return False  # the recovery codes just made (with the authenticator, or anew) are shown at once
         if app == "allauth.mfa":
-            from allauth.core import context as allauth_context
-            from allauth.mfa.models import Authenticator
-            from django.utils import timezone
-
             user = getattr(allauth_context.request, "user", None)
             if (user is not None and user.is_authenticated and user.last_login
                     and timezone.now() - user.last_login < timedelta(minutes=10)
@@ -34,8 +39,6 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
