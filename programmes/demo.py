@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from absolutt.accounts.models import User
+from absolutt.core.safety import refuse_in_production
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
 
 from .models import LocalApproach, Region, Round
@@ -92,6 +93,7 @@ def _user(email: str, name: str, national: bool, staff: bool) -> User:
 
 @transaction.atomic
 def demo_load() -> None:
+    refuse_in_production("The demo data")
     users = {email: _user(email, name, national, staff) for email, name, _r, national, staff in DEMO_USERS}
     counties = {}
     for number, name, population in COUNTIES:

@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from absolutt.accounts.models import User
+from absolutt.core.safety import refuse_in_production
 from interwork.models import Assignment, Phase, Submission, SubmissionVersion
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
 from sessions_app.evaluations import CORE_QUESTIONS, TEMPLATE_QUESTIONS, core_questions
@@ -208,6 +209,7 @@ def generate(*, scale: float = 1.0, seed: int = 2024, csv_dir: Path | None = Non
              now: datetime | None = None) -> GenerationReport:
     """Generate the data set. ``scale`` (0 < scale ≤ 1) is the share of each region's municipalities that
     take part (at least one per region); 1 is every municipality in both of its region's rounds."""
+    refuse_in_production("The national data generator")
     if not 0 < scale <= 1:
         raise ValueError("scale must be more than 0 and at most 1")
     started = time.perf_counter()

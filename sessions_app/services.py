@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
-from municipalities.models import CoreGroupMember, Participant
+from municipalities.models import CoreGroupMember, Participant, RoleCategory
+from municipalities.services import core_group_member_create
 
 from . import selectors
 from .models import AgendaItem, CalendarFeed, Gathering, Material, Registration
@@ -111,6 +112,28 @@ def _lock_gathering(pk: int) -> Gathering:
         raise ValidationError(_("Many people are registering right now. Please try again.")) from None
 
 
+def _member_for_registration(*, participant: Participant, name: str, email: str, title: str,
+                             role_category: str) -> CoreGroupMember:
+    """A registration belongs to its municipality: the person is a member of the participant's core group, or
+    becomes one now (the caller may manage that core group). Somebody in another participant's core group in
+    the round is theirs to register — nobody else can take the name."""
+    members = CoreGroupMember.objects.filter(
+        participant__round_id=participant.round_id, email__iexact=email, is_active=True).select_related("participant")
+    own = next((m for m in members if m.participant_id == participant.pk), None)
+    if own is not None:
+        return own
+    other = next(iter(members), None)
+    if other is not None:
+        raise ValidationError(
+            _("%(email)s is in the core group of %(name)s. Only %(name)s can register them.")
+            % {"email": email, "name": other.participant.name})
+    inactive = participant.core_group.filter(email__iexact=email).first()
+    if inactive is not None:
+        raise ValidationError(_("That person is not an active member of the core group."))
+    return core_group_member_create(participant=participant, name=name, email=email, title=title,
+                                    role_category=role_category or RoleCategory.OTHER)
+
+
 @transaction.atomic
 def registration_create(
     *, gathering: Gathering, participant: Participant, by_user, name: str = "", email: str = "",
@@ -146,6 +169,10 @@ def registration_create(
             raise ValidationError(_("The registration deadline has passed."))
     if gathering.registrations.filter(email__iexact=email).exclude(status=Registration.Status.CANCELLED).exists():
         raise ValidationError(_("%(email)s is already registered for this samling.") % {"email": email})
+    if core_group_member is None:
+        core_group_member = _member_for_registration(
+            participant=participant, name=name, email=email, title=title, role_category=role_category)
+        role_category = core_group_member.role_category
     active = gathering.registrations.exclude(status=Registration.Status.CANCELLED)
     if gathering.seats_per_participant and not override:
         used = active.filter(participant=participant).count()

@@ -40,6 +40,7 @@ def production_env(**overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="absolutt.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),  # 67 characters
         DJANGO_ALLOWED_HOSTS="absolutt.example.no",
+        SITE_URL="https://absolutt.example.no",
         DATABASE_URL="postgres://u:p@localhost/db",
         EMAIL_URL="smtp://localhost:25",
         # As in docker-compose.yml; also keeps the settings from creating the filesystem-broker
@@ -77,7 +78,7 @@ def test_production_settings_pass_check_deploy():
     assert "warning" not in output.lower(), output
 
 
-PRODUCTION_REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL"]
+PRODUCTION_REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "SITE_URL"]
 
 
 @pytest.mark.parametrize("variable", PRODUCTION_REQUIRED)

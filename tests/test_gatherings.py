@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from absolutt.notifications.models import OutgoingEmail
-from municipalities.models import RoleCategory
+from municipalities.models import CoreGroupMember, RoleCategory
 from sessions_app import selectors, services
 from sessions_app.models import Gathering, Material, Registration
 
@@ -193,6 +193,8 @@ def test_moving_keeps_registrations_bumps_sequence_and_tells_registered_and_invi
     waiting = register(gathering, a.other_participant, a.regional_coordinator, "venter@kommune.example")
     gone = register(gathering, a.other_participant, a.regional_coordinator, "avmeldt@kommune.example")
     Registration.objects.filter(pk=gone.pk).update(status=Registration.Status.CANCELLED)
+    # Registering added them to the core group (a registration belongs to its municipality); they left it since.
+    CoreGroupMember.objects.filter(email=gone.email).update(is_active=False)
     assert waiting.status == Registration.Status.WAITING
     before = dict(Registration.objects.values_list("pk", "status"))
 
@@ -253,7 +255,10 @@ def test_municipal_coordinator_registers_member_and_non_member(client, cast):
         a.member_row.email, a.core_group_member, a.municipal_coordinator, Registration.Status.REGISTERED)
     assert member_reg.role_category == RoleCategory.ELECTED
     other = Registration.objects.get(name="Kari Utenfor")
-    assert other.core_group_member is None and other.email == "kari.utenfor@kommune.example"
+    # A registration belongs to its municipality: someone new is added to its core group as they are registered.
+    assert other.core_group_member == a.participant.core_group.get(email="kari.utenfor@kommune.example")
+    assert other.core_group_member.role_category == RoleCategory.SERVICE_LEADER
+    assert other.email == "kari.utenfor@kommune.example"
     assert other.participant == a.participant and other.role_category == RoleCategory.SERVICE_LEADER
     assert "Kari Utenfor" in page and "2 av 5 plasser brukt" in page
 
@@ -774,7 +779,8 @@ def test_video_link_only_for_registered_people_and_organisers(client, cast):
                                  core_group_member=a.member_row)
     waiting_user = UserFactory(email="venter@kommune.example")
     waiting = register(gathering, a.participant, a.regional_coordinator, waiting_user.email)
-    CoreGroupMemberFactory(participant=a.participant, email=waiting_user.email, user=waiting_user)
+    # Registering added them to the core group; their account is linked to that row.
+    a.participant.core_group.filter(email=waiting_user.email).update(user=waiting_user)
     assert waiting.status == "waiting"
 
     for user in [a.regional_coordinator, a.core_group_member]:

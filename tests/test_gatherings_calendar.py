@@ -155,9 +155,12 @@ def test_feed_lists_what_the_person_is_registered_for(client, cast, samlinger):
     # The core group member, registered for the koordinatorsamling by the organiser, gets it too.
     services.registration_create(gathering=s["coordinators"], participant=cast.a.participant,
                                  by_user=cast.a.regional_coordinator, core_group_member=cast.a.member_row)
-    assert uids(client, url) == uid_of(s["joint"])
+    # Registering the guest added them to the participant's core group: invited to its joint samlinger from now on.
+    assert uids(client, url) == uid_of(s["joint"], s["closing"])
     assert uids(client, feed_url(cast.a.core_group_member)) == uid_of(s["joint"], s["coordinators"], s["closing"])
     services.registration_cancel(registration=registration, by_user=cast.a.municipal_coordinator)
+    assert uids(client, url) == uid_of(s["joint"], s["closing"])  # still in the core group
+    cast.a.participant.core_group.filter(email="gjest@kommune.example").update(is_active=False)
     assert uids(client, url) == set()
 
 

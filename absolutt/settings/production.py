@@ -1,9 +1,11 @@
 """Production: every secret is required from the environment; passes ``manage.py check --deploy``."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
+ABSOLUTT_PRODUCTION = True
+SITE_URL = env("SITE_URL")  # required: the public https address used in e-mail links
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required, no default
 if len(SECRET_KEY) < 50:
     from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +26,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 ABSOLUTT_REQUIRE_MFA_FOR_STAFF = True
+if not REDIS_URL:
+    # Rate limits and the cache must be shared by every gunicorn worker: without Redis, the database
+    # (``manage.py createcachetable``, run before gunicorn starts) instead of each worker's memory.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "absolutt_cache"}}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from absolutt.core.safety import RefusedInProduction, refuse_in_production
 from programmes import national_data
 
 
@@ -29,6 +30,10 @@ class Command(BaseCommand):
                             help="Run even though DEBUG is off (benchmarks and tests; never on production data).")
 
     def handle(self, *args, **options) -> None:
+        try:
+            refuse_in_production("generate_national_data")
+        except RefusedInProduction as exc:
+            raise CommandError(str(exc)) from None
         if not settings.DEBUG and not options["force"]:
             raise CommandError("DEBUG is off: is this a production database? Use --force if it is not.")
         if options["delete"]:
