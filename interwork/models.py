@@ -84,6 +84,27 @@ class Assignment(models.Model):
         return self.opens_at <= timezone.now()
 
 
+class SubmissionQuerySet(models.QuerySet):
+    """The rules on mellomarbeid as queryset vocabulary. ``open_q``/``overdue_q`` are the same conditions as
+    ``Q`` objects, for counting inside an annotation."""
+
+    @staticmethod
+    def open_q() -> Q:
+        """Work the participant still has to do: not started, a draft, or returned for revision."""
+        return Q(status__in=Submission.OPEN_STATUSES)
+
+    @staticmethod
+    def overdue_q(now) -> Q:
+        """Open work whose (extended) due time has passed."""
+        return SubmissionQuerySet.open_q() & (Q(extended_due_at__lt=now) | Q(extended_due_at__isnull=True, assignment__due_at__lt=now))
+
+    def open(self) -> "SubmissionQuerySet":
+        return self.filter(self.open_q())
+
+    def overdue(self, now) -> "SubmissionQuerySet":
+        return self.filter(self.overdue_q(now))
+
+
 class Submission(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
@@ -91,6 +112,8 @@ class Submission(models.Model):
         DELIVERED = "delivered", _("Delivered")
         RETURNED = "returned", _("Returned for revision")
         APPROVED = "approved", _("Approved")
+
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions",
                                    verbose_name=_("assignment"))
@@ -107,6 +130,8 @@ class Submission(models.Model):
     extended_due_at = models.DateTimeField(_("extended due time"), null=True, blank=True)
     last_delivered_at = models.DateTimeField(null=True, blank=True)
     first_delivered_late = models.BooleanField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission")
@@ -126,7 +151,7 @@ class Submission(models.Model):
 
     @property
     def is_open_work(self) -> bool:
-        return self.status in (self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in self.OPEN_STATUSES
 
     @property
     def is_overdue(self) -> bool:

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from absolutt.notifications.models import OutgoingEmail
-from municipalities.models import Participant
+from municipalities.models import Participant, RoleCategory, covers_required_roles
 
 from .models import Assignment, Extension, Submission
 
@@ -41,7 +41,7 @@ class Cell:
 
     @property
     def is_open_work(self) -> bool:
-        return self.status in (Submission.Status.NOT_STARTED, Submission.Status.DRAFT, Submission.Status.RETURNED)
+        return self.status in Submission.OPEN_STATUSES
 
     @property
     def is_overdue(self) -> bool:
@@ -140,8 +140,8 @@ def reminder_log(submission: Submission) -> QuerySet[OutgoingEmail]:
 
 
 def levels_covered(submission: Submission) -> tuple[bool, bool]:
-    cats = set(submission.contributors.values_list("role_category", flat=True))
-    return "elected" in cats, "administrative" in cats
+    covered = covers_required_roles(submission.contributors.values_list("role_category", flat=True))
+    return covered[RoleCategory.ELECTED], covered[RoleCategory.ADMINISTRATIVE]
 
 
 def review_queue(round_ids) -> QuerySet[Submission]:

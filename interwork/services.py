@@ -20,7 +20,7 @@ from .models import Assignment, Extension, Feedback, Submission, SubmissionFile,
 OSLO = ZoneInfo("Europe/Oslo")
 ASSIGNMENT_FIELDS = ["title", "instructions", "phase", "given_after", "due_before", "opens_at", "due_at",
                      "due_days_before_gathering", "cutoff_at", "expected_attachments", "requires_both_levels"]
-EDITABLE = (Submission.Status.NOT_STARTED, Submission.Status.DRAFT, Submission.Status.RETURNED)
+EDITABLE = Submission.OPEN_STATUSES  # open work is what can still be written
 
 
 class DraftConflict(Exception):

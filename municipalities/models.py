@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +89,45 @@ class RoleCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The programme rule on a core group (and on a delegation to a samling, and on a mellomarbeid's contributors):
+# both political and administrative leadership take part; a children and youth representative is wanted.
+RoleCategory.REQUIRED = (RoleCategory.ELECTED, RoleCategory.ADMINISTRATIVE)
+RoleCategory.WANTED = (RoleCategory.YOUTH,)
+
+
+def covers_required_roles(categories) -> dict[str, bool]:
+    """Which of the required role categories occur among ``categories`` (strings): {category: present}."""
+    present = set(categories)
+    return {category: category in present for category in RoleCategory.REQUIRED}
+
+
+class ParticipantQuerySet(models.QuerySet):
+    """The composition rule as queryset vocabulary: one query for a whole list."""
+
+    def with_composition(self) -> "ParticipantQuerySet":
+        """Annotate counts of the active core group per role category (``n_active``, ``n_elected``,
+        ``n_administrative``, ``n_youth``), read by ``Participant.composition()``. Subqueries, so that any
+        other filter on the core group cannot narrow what is counted."""
+        def count(**filters):
+            return Coalesce(Subquery(
+                CoreGroupMember.objects.filter(participant=OuterRef("pk"), is_active=True, **filters)
+                .order_by().values("participant").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+        return self.annotate(
+            n_active=count(), n_elected=count(role_category=RoleCategory.ELECTED),
+            n_administrative=count(role_category=RoleCategory.ADMINISTRATIVE),
+            n_youth=count(role_category=RoleCategory.YOUTH),
+        )
+
+    def lacking_required_roles(self) -> "ParticipantQuerySet":
+        """Participants whose active core group lacks one of ``RoleCategory.REQUIRED``."""
+        missing = Q()
+        for category in RoleCategory.REQUIRED:
+            missing |= ~Exists(CoreGroupMember.objects.filter(participant=OuterRef("pk"), is_active=True,
+                                                            role_category=category))
+        return self.filter(missing)
+
+
 class Participant(models.Model):
     """A municipality or county municipality taking part in a programme round."""
 
@@ -113,6 +152,8 @@ class Participant(models.Model):
         related_name="coordinated_participants", verbose_name=_("municipal coordinator"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant")
@@ -146,7 +187,7 @@ class Participant(models.Model):
 
     def composition(self) -> "CoreGroupComposition":
         """Counts per role category of the active core group. Uses the annotations made by
-        ``selectors.participants_with_composition`` when present, so a list costs no extra queries."""
+        ``Participant.objects.with_composition()`` when present, so a list costs no extra queries."""
         if hasattr(self, "n_elected"):
             return CoreGroupComposition(
                 active=self.n_active, elected=self.n_elected, administrative=self.n_administrative,
@@ -168,8 +209,14 @@ class CoreGroupComposition:
         self.active, self.elected, self.administrative, self.youth = active, elected, administrative, youth
 
     @property
+    def missing_required(self) -> list[str]:
+        """The required role categories (``RoleCategory.REQUIRED``) the active core group lacks."""
+        counts = {RoleCategory.ELECTED: self.elected, RoleCategory.ADMINISTRATIVE: self.administrative}
+        return [category for category in RoleCategory.REQUIRED if not counts[category]]
+
+    @property
     def meets_rule(self) -> bool:
-        return self.elected > 0 and self.administrative > 0
+        return not self.missing_required
 
     @property
     def warnings(self) -> list[str]:

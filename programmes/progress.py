@@ -50,13 +50,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from interwork.models import Assignment, Submission
-from municipalities.models import CoreGroupMember, Participant, RoleCategory
+from municipalities.models import Participant, RoleCategory
 from sessions_app.evaluations import MIN_CELL
 from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationQuestion, Gathering, Registration
 
 from .models import Region, Round
 
-OPEN_STATUSES = (Submission.Status.NOT_STARTED, Submission.Status.DRAFT, Submission.Status.RETURNED)
 SCALE = (1, 2, 3)  # i liten grad, i noen grad, i stor grad
 
 
@@ -175,7 +174,7 @@ def _add_raw(target: dict[str, list[int]], source: dict[str, list[int]]) -> None
 
 class Reason:
     MISSED_TWO = "missed_two"
-    NO_ELECTED = "no_elected"
+    NO_ELECTED = "no_elected"  # COMPOSITION_REASONS below
     NO_ADMINISTRATIVE = "no_administrative"
     NOBODY_AT_LAST = "nobody_at_last"
 
@@ -185,6 +184,9 @@ class Reason:
         NO_ADMINISTRATIVE: _("No administrative leader in the kjernegruppe"),
         NOBODY_AT_LAST: _("Nobody at the last fellessamling"),
     }
+
+
+COMPOSITION_REASONS = {RoleCategory.ELECTED: Reason.NO_ELECTED, RoleCategory.ADMINISTRATIVE: Reason.NO_ADMINISTRATIVE}
 
 
 @dataclass
@@ -387,14 +389,10 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
     if participant is not None:
         participants_qs = participants_qs.filter(pk=participant.pk)
 
-    def has(category: str) -> Exists:
-        return Exists(CoreGroupMember.objects.filter(participant=OuterRef("pk"), is_active=True, role_category=category))
-
     participants = list(
         participants_qs.select_related("municipality", "county")
         .only("round_id", "coordinator_id", "municipality__name", "municipality__short_name", "county__name")
-        .annotate(has_elected=has(RoleCategory.ELECTED), has_administrative=has(RoleCategory.ADMINISTRATIVE),
-                  has_youth=has(RoleCategory.YOUTH))
+        .with_composition()
         .order_by("round_id", "municipality__short_name", "county__name", "pk"))
     per: dict[int, Measures] = {}
 
@@ -405,7 +403,7 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
     attendance_ids, last_joint_ids = [], []
     for g in gatherings:
         ri = info[g.round_id]
-        if g.ends_at <= now:
+        if g.is_held_at(now):
             ri.held += 1
             if g.attendance_taken:
                 attendance_ids.append(g.pk)
@@ -426,8 +424,8 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
     for p in participants:
         ri = info[p.round_id]
         per[p.pk] = Measures(
-            participants=1, with_elected=int(p.has_elected), with_administrative=int(p.has_administrative),
-            with_youth=int(p.has_youth), gatherings_held=ri.held, gatherings_coming=ri.coming,
+            participants=1, with_elected=int(p.n_elected > 0), with_administrative=int(p.n_administrative > 0),
+            with_youth=int(p.n_youth > 0), gatherings_held=ri.held, gatherings_coming=ri.coming,
             due_slots=len(ri.due_assignment_ids), overdue=ri.past_due,  # rows found below take their own share
         )
 
@@ -450,8 +448,7 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
 
     # Mellomarbeid: one row per participant.
     delivered = Q(last_delivered_at__isnull=False)
-    overdue = Q(status__in=OPEN_STATUSES) & (
-        Q(extended_due_at__lt=now) | Q(extended_due_at__isnull=True, assignment__due_at__lt=now))
+    overdue = Submission.objects.overdue_q(now)
     for row in (scoped(Submission.objects.filter(assignment__round_id__in=round_ids))
                 .values("participant_id")
                 .annotate(delivered_due=Count("pk", filter=delivered & Q(assignment__due_at__lte=now)),
@@ -499,10 +496,8 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
             if streak >= 2:
                 found.append(Reason.MISSED_TWO)
                 break
-        if not m.with_elected:
-            found.append(Reason.NO_ELECTED)
-        if not m.with_administrative:
-            found.append(Reason.NO_ADMINISTRATIVE)
+        composition = p.composition()
+        found.extend(COMPOSITION_REASONS[category] for category in composition.missing_required)
         if ri.last_joint is not None and not attended_last.get(p.pk):
             found.append(Reason.NOBODY_AT_LAST)
         if found:
@@ -585,8 +580,7 @@ def round_overview(round_: Round, *, now: datetime | None = None) -> RoundOvervi
                                  EvaluationInvite.objects.filter(evaluation__gathering__round=round_), now)
 
     delivered = Q(last_delivered_at__isnull=False)
-    overdue = Q(status__in=OPEN_STATUSES) & (
-        Q(extended_due_at__lt=now) | Q(extended_due_at__isnull=True, assignment__due_at__lt=now))
+    overdue = Submission.objects.overdue_q(now)
     per_assignment = {
         row["assignment_id"]: row
         for row in Submission.objects.filter(assignment__round=round_).values("assignment_id").annotate(
@@ -631,11 +625,8 @@ def participants_at_risk(rounds_qs: QuerySet[Round], *, now: datetime | None = N
 
 def _composition(participant: Participant) -> dict[str, int]:
     """Active members per role category that the programme rule looks at (one query)."""
-    counts = CoreGroupMember.objects.filter(participant=participant, is_active=True).aggregate(
-        active=Count("pk"), elected=Count("pk", filter=Q(role_category=RoleCategory.ELECTED)),
-        administrative=Count("pk", filter=Q(role_category=RoleCategory.ADMINISTRATIVE)),
-        youth=Count("pk", filter=Q(role_category=RoleCategory.YOUTH)))
-    return counts
+    c = Participant.objects.with_composition().get(pk=participant.pk).composition()
+    return {"active": c.active, "elected": c.elected, "administrative": c.administrative, "youth": c.youth}
 
 
 def _gathering_rows(gatherings: list[Gathering], registrations: QuerySet[Registration],
@@ -657,6 +648,6 @@ def _gathering_rows(gatherings: list[Gathering], registrations: QuerySet[Registr
     for g in gatherings:
         r = regs.get(g.pk, {"n": 0, "waiting": 0, "present": 0})
         i = inv.get(g.pk, {"n": 0, "answered": 0})
-        out.append(GatheringRow(g, g.ends_at <= now, bool(g.attendance_taken), r["n"], r["waiting"], r["present"],
+        out.append(GatheringRow(g, g.is_held_at(now), bool(g.attendance_taken), r["n"], r["waiting"], r["present"],
                                 i["n"], i["answered"]))
     return out

@@ -2,7 +2,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from absolutt.accounts.models import User
-from municipalities.selectors import participants_lacking_required_roles
+from municipalities.models import Participant
 
 from .models import Round
 
@@ -11,7 +11,7 @@ def rounds_for_list(qs: QuerySet[Round]) -> QuerySet[Round]:
     """Rounds with their region, coordinators, participant count and the number of participants whose core
     group breaks the programme rule: a fixed number of queries however many rounds there are."""
     lacking = (
-        participants_lacking_required_roles(OuterRef("pk"))
+        Participant.objects.filter(round=OuterRef("pk")).lacking_required_roles()
         .order_by()
         .values("round")
         .annotate(c=Count("pk"))

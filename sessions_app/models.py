@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import RoleCategory
 
 
+class GatheringQuerySet(models.QuerySet):
+    def held(self, now) -> "GatheringQuerySet":
+        """Samlinger that have ended by ``now`` (``Gathering.is_held_at``)."""
+        return self.filter(ends_at__lte=now)
+
+    def coming(self, now) -> "GatheringQuerySet":
+        return self.filter(ends_at__gt=now)
+
+
 class Gathering(models.Model):
     class Kind(models.TextChoices):
         JOINT = "fellessamling", _("Fellessamling")
@@ -57,6 +66,8 @@ class Gathering(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = GatheringQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("samling")
         verbose_name_plural = _("samlinger")
@@ -83,9 +94,13 @@ class Gathering(models.Model):
     def ical_uid(self) -> str:
         return f"samling-{self.pk}@absolutt.ks.no"
 
+    def is_held_at(self, now) -> bool:
+        """A samling is held once it has ended; until then it is coming."""
+        return self.ends_at <= now
+
     @property
     def is_past(self) -> bool:
-        return self.ends_at < timezone.now()
+        return self.is_held_at(timezone.now())
 
     @property
     def is_physical(self) -> bool:
@@ -101,12 +116,16 @@ class Gathering(models.Model):
         return self.starts_at - timedelta(hours=1) <= now <= self.ends_at
 
     @property
+    def effective_registration_deadline(self):
+        """Registration (and cancelling) closes at the deadline, or when the samling starts if it has none."""
+        return self.registration_deadline or self.starts_at
+
+    @property
     def registration_is_open(self) -> bool:
         now = timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
-        deadline = self.registration_deadline or self.starts_at
-        return now <= deadline
+        return now <= self.effective_registration_deadline
 
     def clean(self):
         from django.core.exceptions import ValidationError

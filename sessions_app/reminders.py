@@ -186,7 +186,7 @@ def gathering_reminders_due(*, now: datetime) -> int:
             "gathering": g,
             "agenda": agenda,
             "multiday": timezone.localtime(g.starts_at, OSLO).date() != timezone.localtime(g.ends_at, OSLO).date(),
-            "can_cancel": now <= (g.registration_deadline or g.starts_at),
+            "can_cancel": now <= g.effective_registration_deadline,
             "path": g.get_absolute_url(),
         }
         for r in g.registered:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from absolutt import access
 from absolutt.accounts.models import User
-from municipalities.models import CoreGroupMember, Participant
+from municipalities.models import CoreGroupMember, Participant, RoleCategory, covers_required_roles
 
 from .models import Gathering, Registration
 
@@ -88,11 +88,16 @@ class Delegation:
 
     @property
     def lacks_elected(self) -> bool:
-        return not any(r.role_category == "elected" for r in self.registrations)
+        return not self._covered[RoleCategory.ELECTED]
 
     @property
     def lacks_administrative(self) -> bool:
-        return not any(r.role_category == "administrative" for r in self.registrations)
+        return not self._covered[RoleCategory.ADMINISTRATIVE]
+
+    @property
+    def _covered(self) -> dict[str, bool]:
+        """The programme rule on a delegation: the same required roles as on the core group."""
+        return covers_required_roles(r.role_category for r in self.registrations)
 
 
 def delegations(gathering: Gathering, participants: QuerySet[Participant]) -> list[Delegation]:

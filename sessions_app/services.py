@@ -165,7 +165,7 @@ def registration_create(
     if not override:
         if gathering.registration_opens_at and now < gathering.registration_opens_at:
             raise ValidationError(_("Registration has not opened yet."))
-        if now > (gathering.registration_deadline or gathering.starts_at):
+        if now > gathering.effective_registration_deadline:
             raise ValidationError(_("The registration deadline has passed."))
     if gathering.registrations.filter(email__iexact=email).exclude(status=Registration.Status.CANCELLED).exists():
         raise ValidationError(_("%(email)s is already registered for this samling.") % {"email": email})
@@ -204,7 +204,7 @@ def registration_cancel(*, registration: Registration, by_user, override: bool =
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         return None
-    if not override and timezone.now() > (gathering.registration_deadline or gathering.starts_at):
+    if not override and timezone.now() > gathering.effective_registration_deadline:
         raise ValidationError(_("The registration deadline has passed. Contact the organisers to cancel."))
     freed_seat = registration.status == Registration.Status.REGISTERED
     registration.status = Registration.Status.CANCELLED
