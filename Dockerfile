@@ -15,7 +15,7 @@ COPY package.json package-lock.json* ./
 RUN if [ -f package-lock.json ]; then npm ci --omit=dev; else npm install --omit=dev; fi \
     && npm cache clean --force
 
-# --- Stage 2: Python dependencies in a virtualenv, from pyproject.toml only (cached layer) --------
+# --- Stage 2: Python dependencies in a virtualenv, the pinned versions only (cached layer) ----------
 FROM python:3.11-slim AS python-deps
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -24,8 +24,8 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /build
 # pyproject.toml declares `packages = []`, so `pip install .` installs only the dependencies (plus an
 # empty "absolutt" distribution); the code itself is copied into /app below. README.md is optional.
-COPY pyproject.toml README.m[d] ./
-RUN pip install . && rm -rf /build
+COPY pyproject.toml requirements/production.lock README.m[d] ./
+RUN pip install -r production.lock && pip install --no-deps . && rm -rf /build
 
 # --- Stage 3: runtime ----------------------------------------------------------------------------
 FROM python:3.11-slim AS runtime
@@ -52,15 +52,16 @@ COPY --from=frontend /build/node_modules ./node_modules
 # to them) and exist only in this RUN step's environment, not in the image's. REDIS_URL is set so
 # that the settings do not create the filesystem-broker folders under var/.
 # var/ is the only place the application writes: var/beat holds the Celery beat schedule (a volume
-# in docker-compose.yml), var/media any uploaded files.
+# in docker-compose.yml); uploaded files go to /app/media (DJANGO_MEDIA_ROOT, the "media" volume).
 RUN DJANGO_SECRET_KEY=build-only-placeholder-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     DJANGO_ALLOWED_HOSTS=localhost \
+    SITE_URL=https://build.invalid \
     DATABASE_URL=postgres://build:build@localhost:5432/build \
     EMAIL_URL=consolemail:// \
     REDIS_URL=redis://localhost:6379/0 \
     sh -c 'python manage.py compile_translations && python manage.py collectstatic --noinput' \
-    && mkdir -p var/beat var/media \
-    && chown absolutt:absolutt var var/beat var/media
+    && mkdir -p var/beat var/media /app/media \
+    && chown absolutt:absolutt var var/beat var/media /app/media
 
 USER absolutt
 

@@ -2,9 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from absolutt import views
+from absolutt import health
 from absolutt.accounts import views as account_views
 from absolutt.admin_scoping import scoped_view_on_site
+from progress import home
 
 admin.site.site_header = "Absolutt – administrasjon"
 admin.site.site_title = "Absolutt"
@@ -27,8 +28,8 @@ invitation_patterns = (
 )
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("helse/", views.health, name="health"),
+    path("", home.home, name="home"),
+    path("helse/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Two-factor set-up counts as the second factor; recovery codes are shown once (these wrap allauth's views
     # and come before allauth's own routes for the same addresses).
@@ -44,7 +45,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("sessions_app.urls")),
     path("", include("interwork.urls")),
-    path("", include("programmes.progress_urls")),
+    path("", include("progress.urls")),
     # "View on site" only for objects the user may see in the admin (before the admin's own route).
     path("admin/r/<int:content_type_id>/<path:object_id>/", scoped_view_on_site, name="admin_view_on_site"),
     path("admin/", admin.site.urls),

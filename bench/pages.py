@@ -59,7 +59,7 @@ def setup(url: str) -> None:
 
     urlpatterns[:] = [path("bench/bare/<int:size>/", bare), path("", include("absolutt.urls"))]
     if "progress" not in get_resolver("absolutt.urls").namespace_dict:
-        urlpatterns.append(path("", include("programmes.progress_urls")))
+        urlpatterns.append(path("", include("progress.urls")))
     settings.ROOT_URLCONF = __name__
 
 
@@ -95,8 +95,8 @@ def main() -> None:
     from django.urls import reverse
 
     from absolutt.accounts.models import User
-    from programmes import national_data
     from programmes.models import Round
+    from progress import national_data
     from sessions_app.models import Gathering
 
     call_command("migrate", verbosity=0)

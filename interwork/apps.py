@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InterworkConfig(AppConfig):
     name = "interwork"
     verbose_name = _("Mellomarbeid")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal handlers)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from absolutt.notifications.models import OutgoingEmail
 from sessions_app.models import Gathering
 
 from . import services
@@ -87,8 +88,6 @@ def demo_assignments(*, mr_round, agder_round, coordinator, mr_users) -> None:
                     services.submission_approve(submission=s, by_user=coordinator, comment="Takk – godkjent.")
 
     # The review notices above are history (2021): nobody needs them in their inbox now.
-    from absolutt.notifications.models import OutgoingEmail
-
     OutgoingEmail.objects.filter(kind__startswith="submission_",
                                  topic__in=[f"submission:{pk}" for pk in Submission.objects.filter(
                                      assignment__round=mr_round).values_list("pk", flat=True)]).delete()

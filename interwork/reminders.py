@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from absolutt import access
+from absolutt.accounts.models import User
 from absolutt.notifications.services import email_enqueue_template
 from municipalities.models import Participant
 from programmes.models import Round
@@ -142,8 +143,6 @@ def assignment_reminders_due(*, now: datetime) -> int:
 def digests_due(*, now: datetime) -> int:
     """Regional coordinators' digest (daily, or weekly on Mondays; from 07:00 Oslo): due soon, overdue,
     deliveries waiting for review. Once per person and day; nothing is sent when there is nothing to say."""
-    from absolutt.accounts.models import User
-
     local = timezone.localtime(now, OSLO)
     if local.time() < time(7, 0):
         return 0

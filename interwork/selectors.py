@@ -29,7 +29,7 @@ class Cell:
 
     @property
     def status_label(self) -> str:
-        return Submission.Status(self.status).label
+        return str(Submission.Status(self.status).label)
 
     @property
     def due_at(self):
@@ -100,8 +100,8 @@ class Matrix:
 
 def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = "") -> Matrix:
     assignments = list(Assignment.objects.filter(round=round_).select_related("due_before").order_by("due_at", "pk"))
-    participants = list(participants.select_related("municipality", "county", "coordinator"))
-    subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).select_related("assignment")
+    people = list(participants.select_related("municipality", "county", "coordinator"))
+    subs = Submission.objects.filter(assignment__in=assignments, participant__in=people).select_related("assignment")
     by_key = {(s.participant_id, s.assignment_id): s for s in subs}
     sub_ids = [s.pk for s in by_key.values()]
     reminded = {
@@ -112,7 +112,7 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
     pending = set(Extension.objects.filter(submission_id__in=sub_ids, status=Extension.Status.REQUESTED)
                   .values_list("submission_id", flat=True))
     rows, all_rows = [], []
-    for p in participants:
+    for p in people:
         cells = []
         for a in assignments:
             s = by_key.get((p.pk, a.pk))

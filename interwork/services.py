@@ -67,6 +67,7 @@ def assignments_follow_gathering(*, gathering) -> int:
     """After a samling moves: due times set relative to it follow."""
     moved = 0
     for assignment in Assignment.objects.filter(due_before=gathering, due_days_before_gathering__isnull=False):
+        assert assignment.due_days_before_gathering is not None  # filtered above
         new_due = relative_due_at(gathering, assignment.due_days_before_gathering)
         if new_due != assignment.due_at:
             assignment.due_at = new_due

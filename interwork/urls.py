@@ -5,6 +5,8 @@ from . import export_views, views
 app_name = "interwork"
 S = "mellomarbeid/<int:pk>/deltakere/<int:participant_pk>/"
 urlpatterns = [
+    # The årshjul: samlinger and mellomarbeid deadlines together (so it lives with mellomarbeid, above samlinger).
+    path("runder/<int:round_pk>/samlinger/", views.round_timeline, name="timeline"),
     path("runder/<int:round_pk>/mellomarbeid/", views.round_work, name="round_work"),
     path("runder/<int:round_pk>/mellomarbeid/ny/", views.assignment_create, name="assignment_create"),
     path("runder/<int:round_pk>/mellomarbeid/oversikt.<str:fmt>", export_views.matrix_export, name="matrix_export"),

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
 from absolutt.forms_util import add_service_errors
+from sessions_app import selectors as gathering_selectors
 
 from . import selectors, services
 from .forms import AssignmentForm, CommentForm, DraftForm, ExtensionForm, FileForm, ReviewForm
-from .models import Extension
+from .models import Assignment, Extension
 
 
 @login_required
@@ -311,3 +312,14 @@ def extension_decide(request, pk, participant_pk, extension_pk):
     return redirect(submission.get_absolute_url() + "#frist")
 
 
+@login_required
+def round_timeline(request, round_pk):
+    """Årshjul: every samling of the round in order, past and coming."""
+    round_ = access.get_round_for_user(request.user, round_pk)
+    gatherings = list(gathering_selectors.gatherings_for_list(round_.gatherings.all()))
+    assignments = list(Assignment.objects.filter(round=round_).order_by("due_at"))
+    events = sorted([("samling", g.starts_at, g) for g in gatherings] + [("frist", a.due_at, a) for a in assignments],
+                    key=lambda e: e[1])
+    return render(request, "sessions_app/timeline.html", {
+        "round": round_, "events": events, "can_manage": access.can_manage_round(request.user, round_),
+    })

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     verbose_name = _("Municipalities")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the signal handlers)

@@ -18,7 +18,8 @@ def participant_create(
         raise ValidationError(_("Choose either a municipality or a county municipality."))
     if municipality is not None and not municipality.is_current:
         raise ValidationError({"municipality": _("This municipality no longer exists. Choose its successor.")})
-    unit_filter = {"municipality": municipality} if municipality else {"county": county}
+    unit_filter: dict[str, Municipality | County | None] = (
+        {"municipality": municipality} if municipality else {"county": county})
     if Participant.objects.filter(round=round_, **unit_filter).exists():
         raise ValidationError(_("It already takes part in this round."))
     try:

@@ -9,10 +9,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+# Exactly the pinned versions (requirements/development.lock, made from pyproject.toml by scripts/lock.sh).
+stamp=.venv/.installed-$(cat pyproject.toml requirements/development.lock | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  .venv/bin/python -m pip install --quiet -r requirements/development.lock
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 if [ ! -d node_modules/bootstrap ] || [ package.json -nt node_modules/.package-lock.json ]; then

@@ -1,12 +1,13 @@
 """Demo samlinger: the Møre og Romsdal round's gatherings with their real dates (from KS's slides), with
 registrations and attendance, and coming samlinger in Agder where registration is open."""
 
+import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from municipalities.models import CoreGroupMember
+from municipalities.models import CoreGroupMember, RoleCategory
 
 from .models import AgendaItem, Gathering, Registration
 
@@ -117,10 +118,6 @@ COMMENTS = ["Gode foredrag om barns utvikling.", "Nyttig å jobbe sammen med pol
 
 def demo_evaluations(*, mr_round) -> None:
     """The Møre og Romsdal round's first fellessamlinger evaluated by the people who attended."""
-    import random
-
-    from municipalities.models import RoleCategory
-
     from .evaluations import evaluation_ensure
     from .models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
 

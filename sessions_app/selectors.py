@@ -102,14 +102,14 @@ class Delegation:
 
 def delegations(gathering: Gathering, participants: QuerySet[Participant]) -> list[Delegation]:
     """The registrations of each participant the user may see, in two queries."""
-    participants = list(participants.select_related("municipality", "county").order_by("municipality__short_name", "county__name"))
-    by_participant: dict[int, list[Registration]] = {p.pk: [] for p in participants}
+    rows = list(participants.select_related("municipality", "county").order_by("municipality__short_name", "county__name"))
+    by_participant: dict[int, list[Registration]] = {p.pk: [] for p in rows}
     regs = gathering.registrations.exclude(status=Registration.Status.CANCELLED).filter(
         participant_id__in=list(by_participant)
     ).order_by("created_at", "pk")
     for r in regs:
         by_participant[r.participant_id].append(r)
-    return [Delegation(p, by_participant[p.pk], gathering.seats_per_participant) for p in participants]
+    return [Delegation(p, by_participant[p.pk], gathering.seats_per_participant) for p in rows]
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -123,13 +123,13 @@ def waiting_position(registration: Registration) -> int | None:
 def attendance_matrix(round_, participants: QuerySet[Participant]):
     """Rows: participants; columns: the round's past samlinger; cells: how many attended. Two queries."""
     gatherings = list(round_.gatherings.order_by("starts_at"))
-    participants = list(participants.select_related("municipality", "county"))
+    people = list(participants.select_related("municipality", "county"))
     counts = (
-        Registration.objects.filter(gathering__round=round_, participant__in=participants, attended=True)
+        Registration.objects.filter(gathering__round=round_, participant__in=people, attended=True)
         .values("participant_id", "gathering_id").annotate(n=Count("pk"))
     )
     cell = {(c["participant_id"], c["gathering_id"]): c["n"] for c in counts}
-    rows = [(p, [cell.get((p.pk, g.pk), 0) if g.is_past else None for g in gatherings]) for p in participants]
+    rows = [(p, [cell.get((p.pk, g.pk), 0) if g.is_past else None for g in gatherings]) for p in people]
     return gatherings, rows
 
 

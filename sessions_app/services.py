@@ -3,6 +3,8 @@ materials, summaries and calendar feeds."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
@@ -17,6 +19,7 @@ from municipalities.services import core_group_member_create
 
 from . import selectors
 from .models import AgendaItem, CalendarFeed, Gathering, Material, Registration
+from .signals import gathering_moved
 
 GATHERING_FIELDS = [
     "kind", "number", "title", "theme_question", "description", "starts_at", "ends_at", "format", "venue",
@@ -54,9 +57,7 @@ def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -
         while _promote_from_waiting_list(gathering) is not None:  # more seats: the waiting list moves up
             pass
     if moved:
-        from interwork.services import assignments_follow_gathering
-
-        assignments_follow_gathering(gathering=gathering)  # due times set relative to this samling follow it
+        gathering_moved.send(sender=Gathering, gathering=gathering)  # e.g. mellomarbeid due times follow it
     if moved and notify:
         _notify_moved(gathering, old_start)
     return gathering
@@ -84,7 +85,7 @@ def gathering_summary_update(*, gathering: Gathering, summary: str) -> Gathering
 
 
 def agenda_item_save(*, gathering: Gathering, item: AgendaItem | None, starts_at, title: str, speaker: str) -> AgendaItem:
-    if not (gathering.starts_at - timezone.timedelta(hours=12) <= starts_at <= gathering.ends_at):
+    if not (gathering.starts_at - timedelta(hours=12) <= starts_at <= gathering.ends_at):
         raise ValidationError({"starts_at": _("The agenda item must be within the samling's time.")})
     item = item or AgendaItem(gathering=gathering)
     item.starts_at, item.title, item.speaker = starts_at, title.strip(), speaker.strip()

@@ -4,7 +4,6 @@ from . import calendar_views, evaluation_views, export_views, views
 
 app_name = "sessions_app"
 urlpatterns = [
-    path("runder/<int:round_pk>/samlinger/", views.round_timeline, name="timeline"),
     path("runder/<int:round_pk>/samlinger/ny/", views.gathering_create, name="gathering_create"),
     path("runder/<int:round_pk>/oppmote/", views.attendance, name="attendance"),
     path("samlinger/<int:pk>/", views.gathering_detail, name="gathering_detail"),

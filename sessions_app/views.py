@@ -23,21 +23,6 @@ from .models import Gathering, Registration
 
 
 @login_required
-def round_timeline(request, round_pk):
-    """Årshjul: every samling of the round in order, past and coming."""
-    round_ = access.get_round_for_user(request.user, round_pk)
-    gatherings = list(selectors.gatherings_for_list(round_.gatherings.all()))
-    from interwork.models import Assignment
-
-    assignments = list(Assignment.objects.filter(round=round_).order_by("due_at"))
-    events = sorted([("samling", g.starts_at, g) for g in gatherings] + [("frist", a.due_at, a) for a in assignments],
-                    key=lambda e: e[1])
-    return render(request, "sessions_app/timeline.html", {
-        "round": round_, "events": events, "can_manage": access.can_manage_round(request.user, round_),
-    })
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def gathering_create(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk, manage=True)

@@ -203,3 +203,23 @@ def test_compose_config_names_a_missing_required_variable(empty_env_file, variab
     result = run_compose_config(docker_compose(), empty_env_file, **variables)
     assert result.returncode != 0, result.stdout + result.stderr
     assert f"set {variable}" in result.stderr, result.stderr
+
+
+def test_compose_keeps_uploaded_files_on_a_named_volume(empty_env_file):
+    """Uploads survive recreating the containers: web, worker and beat mount the "media" volume where the
+    settings store them (DJANGO_MEDIA_ROOT); the client address is counted behind the proxy."""
+    import yaml
+
+    env = {name: os.environ[name] for name in PASS_THROUGH if name in os.environ}
+    env.update(COMPOSE_REQUIRED)
+    result = subprocess.run([docker_compose(), "--env-file", str(empty_env_file), "-f", str(COMPOSE_FILE), "config"],
+                            cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)
+    assert "media" in config["volumes"]
+    for name in ("web", "worker", "beat"):
+        service = config["services"][name]
+        targets = [v["target"] if isinstance(v, dict) else v.split(":")[1] for v in service.get("volumes", [])]
+        assert "/app/media" in targets, name
+        assert service["environment"]["DJANGO_MEDIA_ROOT"] == "/app/media"
+        assert str(service["environment"]["ALLAUTH_TRUSTED_PROXY_COUNT"]) == "1"

@@ -822,7 +822,7 @@ def build_round(scale: int):
 
 
 QUERY_PAGES = {
-    "timeline": lambda r, g: reverse("sessions_app:timeline", args=[r.pk]),
+    "timeline": lambda r, g: reverse("interwork:timeline", args=[r.pk]),
     "gathering_detail": lambda r, g: detail_url(g),
     "checkin": lambda r, g: reverse("sessions_app:checkin", args=[g.pk]),
     "attendance": lambda r, g: reverse("sessions_app:attendance", args=[r.pk]),

@@ -52,7 +52,7 @@ READ = [200, 200, 200, 200, 200, 404, 404, 404]
 MANAGE = [403, 200, 403, 403, 403, 404, 404, 404]
 
 GET_MATRIX = {
-    "timeline": (lambda s: reverse("sessions_app:timeline", args=[s.gathering.round_id]), READ),
+    "timeline": (lambda s: reverse("interwork:timeline", args=[s.gathering.round_id]), READ),
     "gathering_detail": (lambda s: reverse("sessions_app:gathering_detail", args=[s.gathering.pk]), READ),
     "gathering_ics": (lambda s: reverse("sessions_app:gathering_ics", args=[s.gathering.pk]), READ),
     "material_download": (lambda s: s.material.get_absolute_url(), READ),
@@ -193,7 +193,7 @@ def test_refused_registration_leaves_nothing(client, scene):
 
 @pytest.mark.parametrize("url_for", [
     lambda s: reverse("sessions_app:gathering_detail", args=[s.gathering.pk]),
-    lambda s: reverse("sessions_app:timeline", args=[s.gathering.round_id]),
+    lambda s: reverse("interwork:timeline", args=[s.gathering.round_id]),
     lambda s: s.material.get_absolute_url(),
     lambda s: reverse("sessions_app:gathering_ics", args=[s.gathering.pk]),
     lambda s: reverse("sessions_app:registrations_export", args=[s.gathering.pk, "csv"]),

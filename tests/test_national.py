@@ -21,8 +21,9 @@ from openpyxl import load_workbook
 from absolutt.accounts.models import User
 from interwork.models import Submission
 from municipalities.models import CoreGroupMember, Participant, RoleCategory
-from programmes import national_data, progress
 from programmes.models import Round
+from progress import national_data
+from progress import overview as progress
 from sessions_app import evaluations
 from sessions_app.models import (
     Evaluation,
@@ -44,7 +45,7 @@ from .factories import (
 from .gathering_factories import GatheringFactory, RegistrationFactory
 from .interwork_factories import AssignmentFactory, hour
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed"), pytest.mark.urls("tests.progress_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
 E, A, Y, S = RoleCategory.ELECTED, RoleCategory.ADMINISTRATIVE, RoleCategory.YOUTH, RoleCategory.SERVICE_LEADER
 R = progress.Reason

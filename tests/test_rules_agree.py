@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from interwork.models import Submission
 from municipalities.models import RoleCategory
-from programmes import progress
 from programmes.models import Round
 from programmes.selectors import rounds_for_list
+from progress import overview as progress
 from sessions_app.models import Gathering
 
 from .factories import CoreGroupMemberFactory, MunicipalityFactory, ParticipantFactory, UserFactory

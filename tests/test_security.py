@@ -240,7 +240,7 @@ def test_demo_and_generator_refuse_under_production_settings(settings):
         call_command("load_demo")
     with pytest.raises(CommandError, match="production"):
         call_command("generate_national_data", "--force")
-    from programmes.demo import demo_load
+    from progress.demo import demo_load
 
     with pytest.raises(ImproperlyConfigured):
         demo_load()

@@ -1,5 +1,7 @@
 """Writes about people: invitations and accepting them."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -7,15 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.notifications.services import email_enqueue_template
-from municipalities.models import CoreGroupMember, Participant
 
+from .events import invitation_accepted
 from .models import Invitation, User
+
+if TYPE_CHECKING:  # the platform names the domain's types, never imports its code
+    from municipalities.models import CoreGroupMember, Participant
 
 
 @transaction.atomic
 def invitation_create(
-    *, participant: Participant, email: str, full_name: str, role: str, invited_by: User,
-    core_group_member: CoreGroupMember | None = None,
+    *, participant: "Participant", email: str, full_name: str, role: str, invited_by: User,
+    core_group_member: "CoreGroupMember | None" = None,
 ) -> Invitation:
     """Invite a person to a participant as municipal coordinator or core group member and e-mail the
     link (through the outbox, after commit). An earlier open invitation for the same person and role is
@@ -60,20 +65,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         raise ValidationError(_("This invitation has expired or was withdrawn. Ask for a new one."))
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(_("This invitation was sent to another e-mail address."))
-    participant = Participant.objects.select_for_update().get(pk=invitation.participant_id)
     if not user.full_name and invitation.full_name:
         user.full_name = invitation.full_name
         user.save(update_fields=["full_name"])
-    if invitation.role == Invitation.Role.MUNICIPAL_COORDINATOR:
-        participant.coordinator = user
-        participant.save(update_fields=["coordinator"])
-    else:
-        member = invitation.core_group_member or participant.core_group.filter(email__iexact=user.email).first()
-        if member is None:
-            raise ValidationError(_("Add the person to the core group before inviting them."))
-        member.user = user
-        member.is_active = True
-        member.save(update_fields=["user", "is_active", "updated_at"])
+    # The participant's app gives the role (municipalities.receivers); it may refuse with a ValidationError.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

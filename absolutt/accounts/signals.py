@@ -13,4 +13,3 @@ def accept_invitation_on_signup(sender, request, user, **kwargs) -> None:
     invitation = selectors.usable_invitation(token=token) if token else None
     if invitation is not None:
         services.invitation_accept(invitation=invitation, user=user)
-

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "programmes",
     "sessions_app",
     "interwork",
+    "progress",
 ]
 
 MIDDLEWARE = [

@@ -38,7 +38,7 @@ def test_regional_coordinator_schedules_a_samling_with_its_agenda(page, live_ser
     title = "Fellessamling 1 – Kristiansand"
     login(page, live_server, live_cast.a.regional_coordinator.email)
 
-    timeline_url = reverse("sessions_app:timeline", args=[round_.pk])
+    timeline_url = reverse("interwork:timeline", args=[round_.pk])
     create_url = reverse("sessions_app:gathering_create", args=[round_.pk])
     page.goto(f"{live_server.url}{timeline_url}")
     page.locator(f'main a[href="{create_url}"]').click()

@@ -1,4 +1,4 @@
-"""``manage.py generate_national_data``: a national-scale data set (see ``programmes.national_data``)."""
+"""``manage.py generate_national_data``: a national-scale data set (see ``progress.national_data``)."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from absolutt.core.safety import RefusedInProduction, refuse_in_production
-from programmes import national_data
+from progress import national_data
 
 
 class Command(BaseCommand):

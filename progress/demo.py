@@ -3,13 +3,15 @@ scoping is visible. Idempotent: running it again changes nothing that is already
 
 from datetime import date
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from absolutt.accounts.models import User
 from absolutt.core.safety import refuse_in_production
+from interwork.demo import demo_assignments
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
-
-from .models import LocalApproach, Region, Round
+from programmes.models import LocalApproach, Region, Round
+from sessions_app.demo import demo_evaluations, demo_gatherings
 
 DEMO_PASSWORD = "absolutt-demo"
 
@@ -85,8 +87,6 @@ def _user(email: str, name: str, national: bool, staff: bool) -> User:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
@@ -166,11 +166,7 @@ def demo_load() -> None:
         round=mr_round, county=counties["15"],
         defaults={"local_approach": approaches["Fremtidens kulturskole"], "focus_area": "Fremtidens kulturskole i videregående."},
     )
-    from sessions_app.demo import demo_evaluations, demo_gatherings
-
     demo_gatherings(mr_round=mr_round, agder_round=agder_round)
     demo_evaluations(mr_round=mr_round)
-    from interwork.demo import demo_assignments
-
     demo_assignments(mr_round=mr_round, agder_round=agder_round, coordinator=users["region.mr@absolutt.example"],
                      mr_users=users)

@@ -35,11 +35,11 @@ from openpyxl.utils import get_column_letter
 
 from absolutt import access
 from interwork.selectors import participant_work
+from programmes.models import Round
 from sessions_app.evaluations import MIN_CELL
 from sessions_app.exports import _safe
 
-from . import progress
-from .models import Round
+from . import overview as progress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHORT_CORE = {

@@ -51,10 +51,9 @@ from django.utils.translation import gettext_lazy as _
 
 from interwork.models import Assignment, Submission
 from municipalities.models import Participant, RoleCategory
+from programmes.models import Region, Round
 from sessions_app.evaluations import MIN_CELL
 from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationQuestion, Gathering, Registration
-
-from .models import Region, Round
 
 SCALE = (1, 2, 3)  # i liten grad, i noen grad, i stor grad
 

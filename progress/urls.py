@@ -1,9 +1,8 @@
-"""The national view and its drill-down. Included from ``absolutt/urls.py`` with
-``path("", include("programmes.progress_urls"))``."""
+"""Min side, the national view and its drill-down."""
 
 from django.urls import path
 
-from . import progress_views as views
+from . import views
 
 app_name = "progress"
 urlpatterns = [

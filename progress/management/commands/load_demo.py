@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from absolutt.core.safety import RefusedInProduction, refuse_in_production
-from programmes.demo import demo_load
+from progress.demo import demo_load
 
 
 class Command(BaseCommand):

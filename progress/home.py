@@ -1,9 +1,8 @@
+"""Min side: what matters to the person, across every app (so it lives at the top of the house)."""
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from absolutt import access
 from interwork.selectors import participant_work, review_queue
@@ -53,10 +52,3 @@ def home(request):
     context["upcoming_gatherings"] = [g for g in upcoming if g.ends_at >= now][:5]
     return render(request, "home.html", context)
 
-
-@never_cache
-def health(request):
-    """Liveness and database check for load balancers and docker-compose."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

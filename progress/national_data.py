@@ -36,6 +36,7 @@ from absolutt.accounts.models import User
 from absolutt.core.safety import refuse_in_production
 from interwork.models import Assignment, Phase, Submission, SubmissionVersion
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
+from programmes.models import LocalApproach, Region, Round
 from sessions_app.evaluations import CORE_QUESTIONS, TEMPLATE_QUESTIONS, core_questions
 from sessions_app.models import (
     Evaluation,
@@ -46,8 +47,6 @@ from sessions_app.models import (
     Gathering,
     Registration,
 )
-
-from .models import LocalApproach, Region, Round
 
 OSLO = ZoneInfo("Europe/Oslo")
 MARKER = "[Generert nasjonalt datasett]"
