@@ -42,6 +42,11 @@ from django.utils import timezone
 
 from .models import County, Municipality
 
+# The 2024 register shipped with the project (SSB's public figures: 357 municipalities, 15 counties and the
+# 2023→2024 changes; sources in its README.md), so that the importer, the demo and the tests need nothing
+# outside the repository.
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "data" / "register-2024"
+
 KLASS_API_URL = "https://data.ssb.no/api/klass/v1"
 MUNICIPALITY_CLASSIFICATION = 131
 COUNTY_CLASSIFICATION = 104

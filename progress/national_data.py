@@ -26,7 +26,6 @@ from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +35,7 @@ from absolutt.accounts.models import User
 from absolutt.core.safety import refuse_in_production
 from interwork.models import Assignment, Phase, Submission, SubmissionVersion
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
+from municipalities.register import SNAPSHOT_DIR
 from programmes.models import LocalApproach, Region, Round
 from sessions_app.evaluations import CORE_QUESTIONS, TEMPLATE_QUESTIONS, core_questions
 from sessions_app.models import (
@@ -154,7 +154,7 @@ def reset() -> int:
 
 
 def default_csv_dir() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "data"
+    return SNAPSHOT_DIR
 
 
 def _municipalities(csv_dir: Path | None) -> tuple[list[Municipality], str]:

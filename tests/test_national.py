@@ -423,11 +423,9 @@ def hot_pages() -> dict[str, str]:
 
 @pytest.fixture
 def shared_data():
-    """The generator reads the 357 municipalities from ../shared/data (skip locally without it; fail in CI)."""
-    from .conftest import require
-
+    """The generator reads the 357 municipalities from the register snapshot shipped with the project."""
     path = national_data.default_csv_dir() / "kommuner-2024.csv"
-    require(path.exists(), f"the national data generator needs {path}")
+    assert path.exists(), f"the national data generator needs {path}"
 
 
 @pytest.mark.usefixtures("shared_data")

@@ -1,12 +1,11 @@
 """The municipality register importer (``municipalities.register`` and ``manage.py import_register``).
 
-The CSV tests read the shared reference data in ``../shared/data`` (next to the repository). When it is
-missing they skip, or fail when CI=true. The KLASS tests use the small fixtures in ``tests/fixtures/klass``.
+The CSV tests read the 2024 register shipped with the project (``municipalities/data/register-2024``). The
+KLASS tests use the small fixtures in ``tests/fixtures/klass``.
 """
 
 import io
 import json
-import os
 import time
 import urllib.error
 from datetime import date
@@ -14,12 +13,12 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError, Sum
 
 from municipalities.models import County, Municipality, Participant
 from municipalities.register import (
+    SNAPSHOT_DIR,
     RegisterImportError,
     register_import_csv,
     register_import_klass,
@@ -40,13 +39,9 @@ def klass(name: str) -> dict:
 
 @pytest.fixture
 def shared_data() -> Path:
-    folder = Path(settings.BASE_DIR).parent / "shared" / "data"
-    if not (folder / "kommuner-2024.csv").is_file():
-        reason = f"the shared reference data is missing: expected {folder}/kommuner-2024.csv"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
-    return folder
+    """The 2024 register shipped inside the project (municipalities/data/register-2024)."""
+    assert (SNAPSHOT_DIR / "kommuner-2024.csv").is_file()
+    return SNAPSHOT_DIR
 
 
 def current_municipalities():

@@ -4,11 +4,11 @@ the reference CSV files. The work is done by ``municipalities.register``; this p
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from municipalities.register import (
     KLASS_API_URL,
+    SNAPSHOT_DIR,
     ImportReport,
     RegisterImportError,
     load_json_file,
@@ -21,7 +21,7 @@ MAX_MESSAGES = 20
 
 
 def default_csv_dir() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "data"
+    return SNAPSHOT_DIR
 
 
 def _date_option(value: str | None, option: str) -> date | None:
