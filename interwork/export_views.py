@@ -1,9 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.utils.text import slugify
+from django.http import Http404
 
-from absolutt import access
+from absolutt import access, tables
 
 from . import exports, selectors
 
@@ -21,13 +20,10 @@ def matrix_export(request, round_pk, fmt):
         raise PermissionDenied
     m = selectors.matrix(round_, _participants(request, round_))
     if fmt == "xlsx":
-        body, ctype = exports.matrix_xlsx(m, round_.title), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, ctype = exports.matrix_xlsx(m, round_.title), tables.XLSX_TYPE
     else:
-        body, ctype = exports.matrix_csv(m), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="mellomarbeid-{slugify(round_.title)}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        body, ctype = exports.matrix_csv(m), tables.CSV_TYPE
+    return tables.download(body, name=tables.filename("mellomarbeid", round_.title, ext=fmt), content_type=ctype)
 
 
 @login_required
@@ -35,7 +31,5 @@ def submissions_zip(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk)
     if not access.can_see_round_results(request.user, round_):
         raise PermissionDenied
-    response = HttpResponse(exports.submissions_zip(round_, _participants(request, round_)), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="innleveringer-{slugify(round_.title)}.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tables.download(exports.submissions_zip(round_, _participants(request, round_)),
+                           name=tables.filename("innleveringer", round_.title, ext="zip"), content_type="application/zip")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import posixpath
 import zipfile
@@ -10,19 +9,17 @@ import zipfile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from sessions_app.exports import _safe
+from absolutt import tables
 
 from .models import SubmissionVersion
 from .selectors import Matrix
 
 
-def matrix_rows(m: Matrix) -> tuple[list[str], list[list[str]]]:
-    header = [_("Participant")] + [a.title for a in m.assignments]
-    rows = []
+def matrix_sheet(m: Matrix, title: str = "") -> tables.Sheet:
+    """One row per participant, one column per assignment; the delivery and on-time rates below."""
+    sheet = tables.Sheet(title=_("Mellomarbeid"), heading=title,
+                         columns=[tables.Column(_("Participant"))] + [tables.Column(a.title) for a in m.assignments])
     for p, cells in m.rows:
         row = [p.name]
         for c in cells:
@@ -34,43 +31,19 @@ def matrix_rows(m: Matrix) -> tuple[list[str], list[list[str]]]:
             if c.is_overdue:
                 label += " (" + _("overdue") + ")"
             row.append(label)
-        rows.append(row)
-    return [_safe(x) for x in header], [[_safe(x) for x in r] for r in rows]  # titles are typed by people
-
-
-def _cell(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters (e.g. pasted from Word) break openpyxl
+        sheet.add(row)
+    stats = m.column_stats()
+    sheet.notes = [[_("Delivery rate %")] + [s["delivery_rate"] for s in stats],
+                   [_("On-time rate %")] + [s["on_time_rate"] for s in stats]]
+    return sheet
 
 
 def matrix_xlsx(m: Matrix, title: str) -> bytes:
-    header, rows = matrix_rows(m)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Mellomarbeid")[:31]
-    ws.append([_cell(_safe(title))])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([_cell(x) for x in header])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([_cell(x) for x in r])
-    stats = m.column_stats()
-    ws.append([])
-    ws.append([_("Delivery rate %")] + [s["delivery_rate"] for s in stats])
-    ws.append([_("On-time rate %")] + [s["on_time_rate"] for s in stats])
-    ws.freeze_panes = "B3"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return tables.xlsx([matrix_sheet(m, title)])
 
 
 def matrix_csv(m: Matrix) -> bytes:
-    header, rows = matrix_rows(m)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    return tables.csv_bytes(matrix_sheet(m))
 
 
 class _UniqueNames:

@@ -13,8 +13,6 @@ in a table on the page.
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
@@ -28,20 +26,14 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from absolutt import access
+from absolutt import access, tables
 from interwork.selectors import participant_work
 from programmes.models import Round
 from sessions_app.evaluations import MIN_CELL
-from sessions_app.exports import _safe
 
 from . import overview as progress
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHORT_CORE = {
     "kunnskap-praksis": gettext_lazy("Knowledge of practice"),
     "handlingsrom": gettext_lazy("Room for action (handlingsrom)"),
@@ -472,59 +464,17 @@ def _html(request, page: Page, template: str, export_url: str):
                                       "export_url": export_url, "min_cell": MIN_CELL, **page.context})
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "", title)[:31].strip() or "Ark"
-    name, n = base, 2
-    while name.lower() in used:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(name.lower())
-    return name
-
-
 def _xlsx(page: Page) -> HttpResponse:
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
     stamp = date_format(timezone.localtime(), "j.n.Y H:i")
+    sheets = []
     for table in page.tables.values():
-        ws = wb.create_sheet(_sheet_title(table.title, used))
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", _safe(f"{page.title} – {table.title} ({stamp})"))])
-        ws["A1"].font = Font(bold=True, size=13)
-        ws.append([_safe(c.label) for c in table.columns])
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
+        kinds = {"text": "text", "int": "int", "pct": "pct", "mean": "mean", "date": "date", "datetime": "datetime"}
+        sheet = tables.Sheet(title=table.title, heading=f"{page.title} – {table.title} ({stamp})",
+                             columns=[tables.Column(c.label, kinds.get(c.kind, "text")) for c in table.columns])
         for row in table.rows:
-            values = []
-            for cell in row.cells:
-                v = cell.value
-                if hasattr(v, "hour"):  # aware datetime: Excel has no time zones
-                    v = timezone.localtime(v).replace(tzinfo=None)
-                elif isinstance(v, bool):
-                    v = _("Yes") if v else _("No")
-                elif v is not None and not isinstance(v, int | float) and not hasattr(v, "year"):
-                    v = ILLEGAL_CHARACTERS_RE.sub("", _safe(v))
-                values.append(v)
-            ws.append(values)
-            if row.total:
-                for cell in ws[ws.max_row]:
-                    cell.font = Font(bold=True)
-        for i, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(i)
-            fmt = {"pct": "0.0", "mean": "0.00", "int": "#,##0", "date": "dd.mm.yyyy",
-                   "datetime": "dd.mm.yyyy hh:mm"}.get(column.kind)
-            if fmt:
-                for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
-                    cell.number_format = fmt
-            width = max([len(column.label)] + [len(c.cells[i - 1].text) for c in table.rows]) + 2
-            ws.column_dimensions[letter].width = min(max(width, 8), 60)
-        ws.freeze_panes = "B3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{page.filename}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+            sheet.add([cell.value for cell in row.cells], bold=row.total)
+        sheets.append(sheet)
+    return tables.download(tables.xlsx(sheets), name=f"{page.filename}.xlsx", content_type=tables.XLSX_TYPE)
 
 
 @login_required

@@ -6,17 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from absolutt import access
+from absolutt import access, tables
 
 from . import ical, selectors, services
 from .models import CalendarFeed, Registration
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tables.download(content, name=filename, content_type="text/calendar; charset=utf-8")
 
 
 @login_required

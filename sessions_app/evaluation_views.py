@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from openpyxl import Workbook
 
 from absolutt import access
+from absolutt.tables import safe_text as _safe
 from municipalities.models import RoleCategory
 
 from . import evaluations
-from .exports import _safe
 from .models import EvaluationAnswer, EvaluationInvite
 
 

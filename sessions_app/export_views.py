@@ -1,15 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.text import slugify
 
-from absolutt import access
+from absolutt import access, tables
 
 from . import exports
 
 FORMATS = {
-    "xlsx": (exports.registrations_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "csv": (exports.registrations_csv, "text/csv; charset=utf-8"),
+    "xlsx": (exports.registrations_xlsx, tables.XLSX_TYPE),
+    "csv": (exports.registrations_csv, tables.CSV_TYPE),
 }
 
 
@@ -20,8 +19,6 @@ def registrations_export(request, pk, fmt):
         raise Http404
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     build, content_type = FORMATS[fmt]
-    response = HttpResponse(build(gathering), content_type=content_type)
-    name = slugify(f"{gathering.title}-{timezone.localtime(gathering.starts_at):%Y-%m-%d}") or f"samling-{gathering.pk}"
-    response["Content-Disposition"] = f'attachment; filename="deltakerliste-{name}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = tables.filename("deltakerliste", gathering.title, f"{timezone.localtime(gathering.starts_at):%Y-%m-%d}",
+                           ext=fmt)
+    return tables.download(build(gathering), name=name, content_type=content_type)

@@ -124,7 +124,10 @@ def test_export_dates_are_oslo_dates(client, cast):
                          ends_at=oslo(2027, 3, 25, 2), registration_deadline=None)
     client.force_login(cast.a.regional_coordinator)
     response = client.get(reverse("sessions_app:registrations_export", args=[g.pk, "xlsx"]))
-    assert response["Content-Disposition"] == 'attachment; filename="deltakerliste-nattmte-2027-03-25.xlsx"'
+    # The file name keeps its Norwegian letters (RFC 6266), with an ASCII fallback for old clients.
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"deltakerliste-nattmote-2027-03-25.xlsx\"; "
+        "filename*=UTF-8''deltakerliste-nattm%C3%B8te-2027-03-25.xlsx")
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "Nattmøte – 25.03.2027"
 
 

@@ -384,7 +384,10 @@ def test_xlsx_has_every_table_of_the_page(client, programme):
     rows = list(regions.iter_rows(min_row=2, values_only=True))
     data = {r[0]: r for r in rows[1:]}
     delivery = 7  # region, participants, folkevalgt, youth, held, coming, attendance, delivered
-    assert data["Møre og Romsdal"][delivery] == 58.3  # a number, not text
+    assert data["Møre og Romsdal"][delivery] == 0.583  # a number, not text: a percentage shown as 58.3 %
+    cell = next(c for c in regions.iter_rows(min_row=3) if c[0].value == "Møre og Romsdal")[delivery]
+    assert cell.number_format == "0.0%"
+    assert regions.freeze_panes == "B3" and all(c.font.bold for c in regions[2] if c.value)
     assert data["Agder"][delivery] is None
 
     response = client.get(reverse("progress:round_xlsx", args=[programme.round.pk]))
