@@ -26,8 +26,11 @@ Definitions (the same at every level; a level's numbers are the sums of the leve
 * **Evaluation response rate** = invitations answered / invitations sent, for the evaluations of the
   rounds' samlinger (for one participant: the invitations sent to its registered people).
 * **Shared core result**: for each question of the national shared core (``EvaluationQuestion.core_key``
-  with ``is_core``), the distribution of the answers over i liten / i noen / i stor grad (1–3) and the mean.
-  Counts and mean are hidden (``None``) when there are fewer than ``MIN_CELL`` (5) answers at that level.
+  with ``is_core``), the distribution of the answers over i liten / i noen / i stor grad (1–3) and the mean,
+  from the anonymity boundary (``sessions_app.anonymity``): a samling's answers to a question count only when
+  there are at least k (5) of them, and a round's, region's or the country's result is the sum of the
+  samlinger that count, so that no total can be used to work out a hidden samling. **Answers** = the people
+  whose answers are counted (respondents at samlinger with a shown result), not answers × questions.
   Answers are anonymous and not linked to a municipality, so there is no result per participant.
 
 Participants at risk, with the reason(s):
@@ -52,10 +55,8 @@ from django.utils.translation import gettext_lazy as _
 from interwork.models import Assignment, Submission
 from municipalities.models import Participant, RoleCategory
 from programmes.models import Region, Round
-from sessions_app.evaluations import MIN_CELL
-from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationQuestion, Gathering, Registration
-
-SCALE = (1, 2, 3)  # i liten grad, i noen grad, i stor grad
+from sessions_app import anonymity
+from sessions_app.models import EvaluationInvite, EvaluationQuestion, Gathering, Registration
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -130,43 +131,54 @@ def _total(items) -> Measures:
 
 @dataclass
 class CoreResult:
-    """One shared-core question at one level. ``counts`` ([liten, noen, stor]) and ``mean`` are ``None``
-    when fewer than ``MIN_CELL`` people answered."""
+    """One shared-core question at one level, as the anonymity boundary gives it: ``counts`` ([liten, noen,
+    stor]) and ``mean`` are ``None`` when no samling at that level has enough answers."""
 
     key: str
     text: str
-    n: int
-    counts: list[int] | None
-    mean: float | None
+    cell: anonymity.Cell
+
+    @property
+    def n(self) -> int:
+        return self.cell.n
+
+    @property
+    def counts(self) -> list[int] | None:
+        return list(self.cell.counts) if self.cell.counts is not None else None
+
+    @property
+    def mean(self) -> float | None:
+        return self.cell.mean
 
     @property
     def hidden(self) -> bool:
-        return self.counts is None
+        return self.cell.hidden
+
+    @property
+    def left_out(self) -> bool:
+        return self.cell.left_out
 
     @property
     def shares(self) -> list[float] | None:
-        if self.counts is None:
-            return None
-        return [rate(c, self.n) for c in self.counts]
+        return self.cell.shares
 
 
-def _core_results(raw: dict[str, list[int]], texts: dict[str, str]) -> list[CoreResult]:
-    keys = list(texts) + sorted(k for k in raw if k not in texts)
-    out = []
-    for key in keys:
-        counts = raw.get(key, [0, 0, 0])
-        n = sum(counts)
-        visible = n >= MIN_CELL
-        mean = round(sum(v * c for v, c in zip(SCALE, counts, strict=True)) / n, 2) if visible else None
-        out.append(CoreResult(key, texts.get(key, key), n, list(counts) if visible else None, mean))
-    return out
+@dataclass
+class CoreResults:
+    """The shared core at one level: a result per question and the people whose answers are counted."""
+
+    results: list[CoreResult]
+    respondents: int
+
+    def __iter__(self):
+        return iter(self.results)
 
 
-def _add_raw(target: dict[str, list[int]], source: dict[str, list[int]]) -> None:
-    for key, counts in source.items():
-        row = target.setdefault(key, [0, 0, 0])
-        for i, c in enumerate(counts):
-            row[i] += c
+def _core_results(leaves: anonymity.CoreLeaves, round_ids: list[int], texts: dict[str, str]) -> CoreResults:
+    found = {key for rid in round_ids for cells in leaves.cells.get(rid, {}).values() for key in cells}
+    keys = list(texts) + sorted(k for k in found if k not in texts)
+    return CoreResults([CoreResult(key, texts.get(key, key), leaves.total(round_ids, key)) for key in keys],
+                       leaves.counted_respondents(round_ids))
 
 
 # --- At risk -----------------------------------------------------------------------------------------
@@ -231,7 +243,7 @@ class ParticipantRow:
 class RoundRow:
     round: Round
     measures: Measures
-    core: list[CoreResult]
+    core: CoreResults
 
 
 @dataclass
@@ -239,14 +251,14 @@ class RegionRow:
     region: Region
     measures: Measures
     rounds: list[RoundRow]
-    core: list[CoreResult]
+    core: CoreResults
 
 
 @dataclass
 class NationalOverview:
     measures: Measures
     regions: list[RegionRow]
-    core: list[CoreResult]
+    core: CoreResults
     at_risk: list[AtRisk]
     core_keys: list[tuple[str, str]]  # (key, text) in the national core's order
 
@@ -256,7 +268,7 @@ class RegionOverview:
     region: Region
     measures: Measures
     rounds: list[RoundRow]
-    core: list[CoreResult]
+    core: CoreResults
     at_risk: list[AtRisk]
     core_keys: list[tuple[str, str]]
 
@@ -306,7 +318,7 @@ class RoundOverview:
     participants: list[ParticipantRow]
     gatherings: list[GatheringRow]
     assignments: list[AssignmentRow]
-    core: list[CoreResult]
+    core: CoreResults
     at_risk: list[AtRisk]
 
 
@@ -342,7 +354,7 @@ class _Snapshot:
     participants: list[Participant]
     per_participant: dict[int, Measures]
     reasons: dict[int, list[str]]
-    core_raw: dict[int, dict[str, list[int]]]  # round id -> key -> [liten, noen, stor]
+    core: anonymity.CoreLeaves
     core_texts: dict[str, str]
     gatherings: list[Gathering]
     assignments: list[Assignment]
@@ -502,35 +514,24 @@ def _snapshot(rounds_qs: QuerySet[Round], *, participant: Participant | None = N
         if found:
             reasons[p.pk] = found
 
-    # The shared core: answers per round and key (anonymous, so never per participant).
-    core_raw: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    # The shared core: leaf cells per samling and key, from the anonymity boundary (never per participant).
     core_texts: dict[str, str] = {}
+    core = anonymity.CoreLeaves({}, {})
     if with_core:
         for key, text in (EvaluationQuestion.objects.filter(evaluation__isnull=True, round__isnull=True, is_core=True)
                           .order_by("order", "pk").values_list("core_key", "text")):
             core_texts.setdefault(key, text)
-        for row in (EvaluationAnswer.objects.filter(
-                question__is_core=True, value__isnull=False, question__evaluation__gathering__round_id__in=round_ids)
-                .values("question__core_key", "question__evaluation__gathering__round_id")
-                .annotate(low=Count("pk", filter=Q(value=1)), some=Count("pk", filter=Q(value=2)),
-                          high=Count("pk", filter=Q(value=3)))
-                .order_by()):
-            key = row["question__core_key"]
-            core_raw[row["question__evaluation__gathering__round_id"]][key] = [row["low"], row["some"], row["high"]]
+        core = anonymity.core_leaves(round_ids)
 
-    return _Snapshot(rounds, info, participants, per, reasons, core_raw, core_texts, gatherings, assignments)
+    return _Snapshot(rounds, info, participants, per, reasons, core, core_texts, gatherings, assignments)
 
 
 def _round_rows(snap: _Snapshot) -> list[RoundRow]:
-    return [RoundRow(r, snap.round_measures(r.pk), _core_results(snap.core_raw.get(r.pk, {}), snap.core_texts))
-            for r in snap.rounds]
+    return [RoundRow(r, snap.round_measures(r.pk), _merged_core(snap, [r.pk])) for r in snap.rounds]
 
 
-def _merged_core(snap: _Snapshot, round_ids) -> list[CoreResult]:
-    raw: dict[str, list[int]] = {}
-    for rid in round_ids:
-        _add_raw(raw, snap.core_raw.get(rid, {}))
-    return _core_results(raw, snap.core_texts)
+def _merged_core(snap: _Snapshot, round_ids) -> CoreResults:
+    return _core_results(snap.core, list(round_ids), snap.core_texts)
 
 
 # --- Public selectors ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET
 from absolutt import access, tables
 from interwork.selectors import participant_work
 from programmes.models import Round
-from sessions_app.evaluations import MIN_CELL
+from sessions_app import anonymity
 
 from . import overview as progress
 
@@ -179,29 +179,30 @@ def _composition_chart(key: str, labels: list[str], measures: list[progress.Meas
                  (_("With youth representative"), [m.youth_share for m in measures])])
 
 
-def _hidden_cell(n: int, value, kind: str) -> Cell:
+def _hidden_cell(result: progress.CoreResult, value, kind: str) -> Cell:
     if value is not None:
         return Cell(value, _fmt(value, kind))
-    return Cell(None, f"< {MIN_CELL}" if n else "–")
+    return Cell(None, f"< {anonymity.min_answers()}" if result.left_out else "–")
 
 
-def _core_table(key: str, results: list[progress.CoreResult], where: str) -> Table:
+def _core_table(key: str, results: progress.CoreResults, where: str) -> Table:
     t = Table(key, _("Shared core: answers %(where)s") % {"where": where},
               _("Share of answers per question of the national shared core, on the scale i liten grad (1), i noen "
-                "grad (2), i stor grad (3). Questions with fewer than %(n)s answers are hidden to protect anonymity.")
-              % {"n": MIN_CELL},
+                "grad (2), i stor grad (3). A samling's answers to a question are counted only where at least "
+                "%(n)s answered, so that no total reveals a hidden result; questions without such a samling "
+                "are hidden.") % {"n": anonymity.min_answers()},
               [Column(_("Question")), Column(_("Answers"), "int"), Column(_("i liten grad"), "pct"),
                Column(_("i noen grad"), "pct"), Column(_("i stor grad"), "pct"), Column(_("Mean (1–3)"), "mean")],
               empty=_("No evaluation answers yet."))
     for r in results:
         shares = r.shares or [None, None, None]
-        t.add([r.text, r.n] + [_hidden_cell(r.n, s, "pct") for s in shares] + [_hidden_cell(r.n, r.mean, "mean")])
-    if not any(r.n for r in results):
+        t.add([r.text, r.n] + [_hidden_cell(r, s, "pct") for s in shares] + [_hidden_cell(r, r.mean, "mean")])
+    if not any(r.n or r.left_out for r in results):
         t.rows = []
     return t
 
 
-def _core_chart(key: str, results: list[progress.CoreResult], where: str) -> Chart | None:
+def _core_chart(key: str, results: progress.CoreResults, where: str) -> Chart | None:
     shown = [r for r in results if r.shares]
     if not shown:
         return None
@@ -212,18 +213,19 @@ def _core_chart(key: str, results: list[progress.CoreResult], where: str) -> Cha
                   (_("i stor grad"), [r.shares[2] for r in shown])], stacked=True, horizontal=True)
 
 
-def _core_means_table(key: str, first: str, rows: list[tuple[str, str, list[progress.CoreResult]]],
+def _core_means_table(key: str, first: str, rows: list[tuple[str, str, progress.CoreResults]],
                       core_keys: list[tuple[str, str]]) -> Table:
     t = Table(key, _("Shared core: mean per %(what)s") % {"what": first.lower()},
-              _("Mean answer (1 = i liten grad, 3 = i stor grad) per shared core question; hidden below %(n)s answers.")
-              % {"n": MIN_CELL},
+              _("Mean answer (1 = i liten grad, 3 = i stor grad) per shared core question, over the samlinger "
+                "where at least %(n)s answered the question. Answers = the people whose answers are counted.")
+              % {"n": anonymity.min_answers()},
               [Column(first)] + [Column(str(SHORT_CORE.get(k, Truncator(text).chars(40))), "mean") for k, text in core_keys]
               + [Column(_("Answers"), "int")], empty=_("No evaluation answers yet."))
     for label, href, results in rows:
         by_key = {r.key: r for r in results}
-        cells = [_hidden_cell(by_key[k].n, by_key[k].mean, "mean") if k in by_key else Cell(None, "–")
+        cells = [_hidden_cell(by_key[k], by_key[k].mean, "mean") if k in by_key else Cell(None, "–")
                  for k, _text in core_keys]
-        t.add([label] + cells + [sum(r.n for r in results)], href=href)
+        t.add([label] + cells + [results.respondents], href=href)
     return t
 
 
@@ -461,7 +463,7 @@ def _participant_page(request, pk: int) -> Page:
 def _html(request, page: Page, template: str, export_url: str):
     charts = {k: c for k, c in page.charts.items() if c is not None}
     return render(request, template, {"page": page, "tables": page.tables, "charts": charts,
-                                      "export_url": export_url, "min_cell": MIN_CELL, **page.context})
+                                      "export_url": export_url, "min_cell": anonymity.min_answers(), **page.context})
 
 
 def _xlsx(page: Page) -> HttpResponse:

@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +8,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
 
 from absolutt import access
-from absolutt.tables import safe_text as _safe
 from municipalities.models import RoleCategory
 
-from . import evaluations
-from .models import EvaluationAnswer, EvaluationInvite
+from . import anonymity, evaluations, exports
+from .models import EvaluationInvite
 
 
 class AnswerForm(forms.Form):
@@ -83,11 +78,15 @@ def _results_access(request, pk):
 def evaluation_results(request, pk):
     gathering = _results_access(request, pk)
     evaluation = evaluations.evaluation_ensure(gathering=gathering)
-    data = evaluations.results(evaluation)
+    data = anonymity.samling_results(evaluation)
     chart = {"labels": [r.question.text for r in data["questions"] if r.counts],
              "series": [r.shares for r in data["questions"] if r.counts]}
+    roles = [(key, label) for key, label in [*RoleCategory.choices, ("", _("Not kept"))]
+             if any(key in r.by_role for r in data["questions"])]
+    role_rows = [(r.question, [r.by_role.get(key) for key, _label in roles]) for r in data["questions"] if r.by_role]
     return render(request, "sessions_app/evaluation_results.html", {
         "gathering": gathering, "evaluation": evaluation, "round": gathering.round, **data, "chart": chart,
+        "roles": [label for _key, label in roles], "role_rows": role_rows,
         "can_manage": access.can_manage_round(request.user, gathering.round),
     })
 
@@ -129,53 +128,25 @@ def round_evaluations(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk)
     if not access.can_see_round_results(request.user, round_):
         raise PermissionDenied
-    gatherings, trend = evaluations.round_trend(round_)
-    return render(request, "sessions_app/evaluation_trend.html", {"round": round_, "gatherings": gatherings, "trend": trend})
+    gatherings, trend = anonymity.round_trend(round_)
+    return render(request, "sessions_app/evaluation_trend.html", {"round": round_, "gatherings": gatherings, "trend": trend,
+                                                                  "min_cell": anonymity.min_answers()})
 
 
 @login_required
 def evaluation_export(request, pk, fmt):
-    """The anonymous answers: one row per response (random order), no names, no times."""
+    """The samling's results, and the anonymous answers when the anonymity boundary allows them."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
     gathering = _results_access(request, pk)
     evaluation = evaluations.evaluation_ensure(gathering=gathering)
-    questions = list(evaluation.questions.order_by("order", "pk"))
-    header = [_("Role category")]
-    for q in questions:
-        header += [q.text, f"{_('Utdyp')}: {q.text[:40]}"]
-    scale = dict(EvaluationAnswer.Scale.choices)
-    by_response: dict = {}
-    roles = dict(RoleCategory.choices)
-    for a in EvaluationAnswer.objects.filter(response__evaluation=evaluation).select_related("response").order_by("response_id"):
-        row = by_response.setdefault(a.response_id, {"role": roles.get(a.response.role_category, ""), "a": {}})
-        row["a"][a.question_id] = (str(scale.get(a.value, "")) if a.value else "", a.comment)
-    rows = []
-    for r in by_response.values():
-        line = [r["role"]]
-        for q in questions:
-            value, comment = r["a"].get(q.pk, ("", ""))
-            line += [value, comment]
-        rows.append([_safe(c) for c in line])
-    name = f"evaluering-{slugify(gathering.title)}.{fmt}"
+    results = anonymity.samling_results(evaluation)
+    rows = anonymity.export_rows(evaluation, results)
     if fmt == "csv":
-        out = io.StringIO()
-        w = csv.writer(out, delimiter=";")
-        w.writerow(header)
-        w.writerows(rows)
-        response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.evaluation_csv(gathering, results, rows), content_type="text/csv; charset=utf-8")
     else:
-        wb = Workbook()
-        ws = wb.active
-        ws.append(header)
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(buf.getvalue(),
+        response = HttpResponse(exports.evaluation_xlsx(gathering, results, rows),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="evaluering-{slugify(gathering.title)}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-

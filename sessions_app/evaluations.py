@@ -1,14 +1,12 @@
 """Evaluations after every samling: the question set, sending to the people who attended (through the
-outbox, from a beat sweep), anonymous answers, and results with small cells hidden."""
+outbox, from a beat sweep) and anonymous answers. Results come only from ``anonymity`` (the boundary)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +24,6 @@ from .models import (
     Registration,
 )
 
-MIN_CELL = 5  # breakdowns with fewer answers than this are hidden
 SEND_WINDOW = timedelta(days=30)  # samlinger that ended longer ago are not evaluated after downtime
 
 # The study's survey (NTNU 2022), on the scale i liten grad / i noen grad / i stor grad.
@@ -162,69 +159,3 @@ def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tupl
     invite.answered_on = timezone.localdate()
     invite.save(update_fields=["answered_on"])
     return response
-
-
-# --- Results --------------------------------------------------------------------------------------
-
-@dataclass
-class QuestionResult:
-    question: EvaluationQuestion
-    n: int
-    counts: list[int] | None  # [liten, noen, stor]; None when fewer than MIN_CELL answers
-    mean: float | None
-    comments: list[str]
-
-    @property
-    def shares(self) -> list[int] | None:
-        if self.counts is None or not self.n:
-            return None
-        return [round(100 * c / self.n) for c in self.counts]
-
-
-def results(evaluation: Evaluation) -> dict:
-    """Response rate, per-question distribution and comments — three queries."""
-    invites = evaluation.invites.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False)))
-    questions = list(evaluation.questions.order_by("order", "pk"))
-    agg = {
-        row["question_id"]: row
-        for row in EvaluationAnswer.objects.filter(response__evaluation=evaluation).values("question_id").annotate(
-            n=Count("pk", filter=Q(value__isnull=False)),
-            low=Count("pk", filter=Q(value=1)), some=Count("pk", filter=Q(value=2)), high=Count("pk", filter=Q(value=3)))
-    }
-    comments: dict[int, list[str]] = {}
-    for qid, text in (EvaluationAnswer.objects.filter(response__evaluation=evaluation).exclude(comment="")
-                      .order_by("?").values_list("question_id", "comment")):
-        comments.setdefault(qid, []).append(text)
-    out = []
-    for q in questions:
-        row = agg.get(q.pk, {"n": 0, "low": 0, "some": 0, "high": 0})
-        n = row["n"]
-        counts = [row["low"], row["some"], row["high"]]
-        visible = n >= MIN_CELL
-        mean = round((counts[0] + 2 * counts[1] + 3 * counts[2]) / n, 2) if visible else None
-        out.append(QuestionResult(q, n, counts if visible else None, mean, comments.get(q.pk, []) if visible else []))
-    rate = round(100 * invites["answered"] / invites["n"]) if invites["n"] else None
-    return {"invited": invites["n"], "answered": invites["answered"], "response_rate": rate, "questions": out,
-            "min_cell": MIN_CELL}
-
-
-def round_trend(round_) -> tuple[list[Gathering], list[dict]]:
-    """The same question (by key) across the round's samlinger: mean per samling, hidden below MIN_CELL."""
-    gatherings = list(Gathering.objects.filter(round=round_, evaluation__isnull=False).order_by("starts_at"))
-    rows = (EvaluationAnswer.objects.filter(response__evaluation__gathering__round=round_, value__isnull=False)
-            .values("question__core_key", "question__text", "response__evaluation__gathering_id")
-            .annotate(n=Count("pk"), total=models_sum_value()))
-    table: dict[str, dict] = {}
-    for r in rows:
-        key = r["question__core_key"] or r["question__text"][:40]
-        entry = table.setdefault(key, {"text": r["question__text"], "cells": {}})
-        if r["n"] >= MIN_CELL:
-            entry["cells"][r["response__evaluation__gathering_id"]] = round(r["total"] / r["n"], 2)
-    trend = [{"key": k, "text": v["text"], "values": [v["cells"].get(g.pk) for g in gatherings]} for k, v in table.items()]
-    return gatherings, trend
-
-
-def models_sum_value():
-    from django.db.models import Sum
-
-    return Sum("value")

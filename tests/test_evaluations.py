@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from absolutt.notifications.models import OutgoingEmail
-from sessions_app import evaluations
+from sessions_app import anonymity, evaluations
 from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
 
 from .gathering_factories import GatheringFactory, RegistrationFactory
@@ -154,7 +154,7 @@ def test_gathering_without_attendees_gets_no_invites(cast):
                          registration_deadline=start - timedelta(days=1))
     RegistrationFactory(gathering=g, participant=cast.a.participant, attended=None)
     assert evaluations.evaluations_due(now=timezone.now()) == 0
-    data = evaluations.results(g.evaluation)
+    data = anonymity.samling_results(g.evaluation)
     assert data["invited"] == 0 and data["response_rate"] is None
 
 
@@ -166,11 +166,11 @@ def test_small_cells_hidden_until_five_answers(held):
     for invite in invites[:4]:
         evaluations.evaluation_answer(token=invite.token, role_category="elected",
                                       answers={q.pk: (2, "hemmelig") for q in questions})
-    data = evaluations.results(g.evaluation)
+    data = anonymity.samling_results(g.evaluation)
     assert all(r.counts is None and r.mean is None and r.comments == [] for r in data["questions"])
     evaluations.evaluation_answer(token=invites[4].token, role_category="elected",
                                   answers={q.pk: (3, "") for q in questions})
-    data = evaluations.results(g.evaluation)
+    data = anonymity.samling_results(g.evaluation)
     first = data["questions"][0]
     assert first.counts == [0, 4, 1] and first.mean == 2.2 and data["response_rate"] == 83
 

@@ -148,6 +148,9 @@ MFA_TOTP_ISSUER = "Absolutt (KS)"
 ABSOLUTT_REQUIRE_MFA_FOR_STAFF = env.bool("ABSOLUTT_REQUIRE_MFA_FOR_STAFF", default=True)
 # How long an invitation link stays valid.
 ABSOLUTT_INVITATION_DAYS = env.int("ABSOLUTT_INVITATION_DAYS", default=14)
+# Evaluations: the fewest answers a shown result may rest on (k of the small-cell rule; sessions_app.anonymity),
+# also the smallest batch in which answers are released from the pending pool.
+ABSOLUTT_EVALUATION_MIN_ANSWERS = env.int("ABSOLUTT_EVALUATION_MIN_ANSWERS", default=5)
 
 # --- Internationalisation: Norwegian Bokmål first, English available ------------------------------
 LANGUAGE_CODE = "nb"

@@ -1,0 +1,219 @@
+"""The anonymity boundary (sessions_app.anonymity): the small-cell rule, complementary suppression, and that
+every page, trend, national figure and export takes its numbers from it.
+
+The attack these tests make: a samling where only four people answered is hidden on its own page; then the
+curious organiser or national lead looks for it in every other number — the round's trend and total, the
+region's and the country's shared core, the exports — and tries "total minus the shown samlinger"."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from sessions_app import anonymity, evaluations
+from sessions_app.models import EvaluationInvite
+
+from .gathering_factories import GatheringFactory, RegistrationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- The rules ------------------------------------------------------------------------------------------
+
+def test_leaf_below_k_is_hidden_and_says_answers_were_left_out():
+    assert anonymity.leaf([1, 2, 1]).hidden and anonymity.leaf([1, 2, 1]).left_out
+    shown = anonymity.leaf([1, 2, 2])
+    assert (shown.n, shown.counts, shown.mean, shown.shares) == (5, (1, 2, 2), 2.2, [20.0, 40.0, 40.0])
+    assert anonymity.leaf([0, 0, 0]) == anonymity.EMPTY and not anonymity.EMPTY.left_out
+
+
+def test_k_is_a_setting(settings):
+    settings.ABSOLUTT_EVALUATION_MIN_ANSWERS = 3
+    assert not anonymity.leaf([1, 1, 1]).hidden
+    settings.ABSOLUTT_EVALUATION_MIN_ANSWERS = 10
+    assert anonymity.leaf([3, 3, 3]).hidden
+
+
+def test_total_is_computed_over_shown_parts_only():
+    """A round total with one hidden samling is the shown samling alone: total − shown = nothing."""
+    shown, hidden = anonymity.leaf([0, 0, 6]), anonymity.leaf([4, 0, 0])
+    t = anonymity.total([shown, hidden])
+    assert (t.n, t.counts, t.left_out) == (6, (0, 0, 6), True)
+    # two hidden samlinger that would together reach k stay out too: nothing hidden enters a sum
+    assert anonymity.total([anonymity.leaf([4, 0, 0]), anonymity.leaf([0, 1, 0])]).hidden
+    # totals of totals (regions of rounds) keep the rule
+    region = anonymity.total([t, anonymity.total([anonymity.leaf([0, 5, 0])])])
+    assert region.counts == (0, 5, 6)
+
+
+def test_breakdown_hides_the_complement_of_a_single_small_category():
+    # one administrative leader among five elected: hiding only them would reveal them as total − elected
+    parts = anonymity.breakdown({"elected": [1, 2, 2], "administrative": [1, 0, 0]})
+    assert parts["elected"].hidden and parts["administrative"].hidden
+    # two small categories that together reach k: both hidden, the big one shown
+    parts = anonymity.breakdown({"elected": [2, 2, 2], "administrative": [1, 1, 0], "youth": [0, 1, 2]})
+    assert not parts["elected"].hidden and parts["administrative"].hidden and parts["youth"].hidden
+    # the smallest shown one is added to the hidden until they hold at least k
+    parts = anonymity.breakdown({"a": [5, 0, 0], "b": [0, 6, 0], "c": [0, 0, 2]})
+    assert parts["a"].hidden and parts["c"].hidden and not parts["b"].hidden
+
+
+def test_no_other_module_reads_the_answers():
+    """The boundary is the only reader: elsewhere, answers are only ever written (bulk_create)."""
+    readers = []
+    for path in list(ROOT.glob("*/**/*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith((".venv/", "node_modules/", "tests/")) or "/migrations/" in rel:
+            continue
+        if rel == "sessions_app/anonymity.py":
+            continue
+        text = path.read_text()
+        if re.search(r"EvaluationAnswer\.objects\.(?!bulk_create)", text) or re.search(
+                r"EvaluationResponse\.objects\.(?!bulk_create)\w+\([^)]*\)\.(values|aggregate|annotate)", text) or \
+                re.search(r"\.answers\.(all|filter|values|aggregate)|answers__value|answers__question", text):
+            readers.append(rel)
+    assert readers == []
+
+
+# --- A samling with four answers, looked for everywhere -------------------------------------------------
+
+def held(round_, participant, title, attendees, days_ago):
+    start = timezone.now() - timedelta(days=days_ago, hours=7)
+    g = GatheringFactory(round=round_, title=title, starts_at=start, ends_at=start + timedelta(hours=6),
+                         registration_deadline=start - timedelta(days=3))
+    for i in range(attendees):
+        RegistrationFactory(gathering=g, participant=participant, email=f"{title.lower()}-{i}@k.example".replace(" ", ""),
+                            attended=True)
+    return g
+
+
+def answer_all(g, value: int, comment: str, role: str = "elected") -> None:
+    """Everybody invited to ``g`` answers every question with ``value`` through their own link."""
+    for invite in EvaluationInvite.objects.filter(evaluation__gathering=g):
+        questions = list(g.evaluation.questions.all())
+        data = {"role_category": role}
+        for q in questions:
+            data[f"q{q.pk}"] = str(value)
+            data[f"c{q.pk}"] = comment
+        c = Client()
+        url = reverse("sessions_app:evaluation_answer", args=[invite.token])
+        response = c.get(url)
+        target = response["Location"] if response.status_code == 302 else url
+        assert c.post(target, data).status_code == 200
+    evaluations_release()
+
+
+def evaluations_release() -> None:
+    release = getattr(evaluations, "evaluations_release", None)
+    if release is not None:
+        release(now=timezone.now() + timedelta(days=60), force=True)
+
+
+@pytest.fixture
+def four(cast):
+    """Region a's round: S1 with six answers (all "i stor grad"), S2 with four (all "i liten grad" — the
+    only such answers anywhere). Region b's round: S3 with five answers (all "i noen grad")."""
+    s1 = held(cast.a.round, cast.a.participant, "Samling en", 6, 3)
+    s2 = held(cast.a.round, cast.a.participant, "Samling to", 4, 2)
+    s3 = held(cast.b.round, cast.b.participant, "Samling tre", 5, 2)
+    for g in (s1, s2, s3):
+        evaluations.evaluations_due(now=g.ends_at + timedelta(minutes=5))
+    answer_all(s1, 3, "Åpen kommentar")
+    answer_all(s2, 1, "Hemmelig fra S2")
+    answer_all(s3, 2, "")
+    return s1, s2, s3
+
+
+def shown_counts(context_cells) -> list[tuple]:
+    return [c.counts for c in context_cells if c is not None and c.counts is not None]
+
+
+def test_samling_with_four_answers_is_hidden_on_its_page_and_export(four, client, cast):
+    s1, s2, s3 = four
+    client.force_login(cast.a.regional_coordinator)
+    page = client.get(reverse("sessions_app:evaluation_results", args=[s2.pk]))
+    assert page.status_code == 200
+    assert all(r.cell.hidden for r in page.context["questions"]) and page.context["chart"]["labels"] == []
+    body = page.content.decode()
+    assert "Hemmelig fra S2" not in body
+    csv_body = client.get(reverse("sessions_app:evaluation_export", args=[s2.pk, "csv"])).content.decode("utf-8-sig")
+    assert "Hemmelig fra S2" not in csv_body
+    wb = load_workbook(io.BytesIO(client.get(reverse("sessions_app:evaluation_export", args=[s2.pk, "xlsx"])).content))
+    assert wb.sheetnames == ["Resultater", "Svar", "Forklaring"]
+    values = [c for ws in wb.worksheets[:2] for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Hemmelig fra S2" not in values
+    assert 1 not in values and 4 not in values  # no answer value and no count from S2
+
+
+def test_samling_with_four_answers_is_in_no_total_anywhere(four, client, cast):
+    """S2's answers are the only "i liten grad" answers in the data: every number shown anywhere has none,
+    so no sum or difference of shown numbers can bring them back."""
+    s1, s2, s3 = four
+    client.force_login(cast.national_lead)
+    cells = []
+    trend = client.get(reverse("sessions_app:round_evaluations", args=[cast.a.round.pk])).context
+    for row in trend["trend"]:
+        cells += row["cells"] + [row["total"]]
+        assert row["total"].counts == (0, 0, 6)  # the round's mean is S1's alone
+    round_page = client.get(reverse("progress:round", args=[cast.a.round.pk])).context["overview"]
+    region_page = client.get(reverse("progress:region", args=[cast.a.region.slug])).context["overview"]
+    national = client.get(reverse("progress:national")).context["overview"]
+    for results in [round_page.core, region_page.core, national.core] + [r.core for r in national.regions] + [
+            rr.core for r in national.regions for rr in r.rounds]:
+        cells += [r.cell for r in results]
+    for g in (s1, s2, s3):
+        cells += [r.cell for r in client.get(reverse("sessions_app:evaluation_results", args=[g.pk])).context["questions"]]
+    counts = shown_counts(cells)
+    assert counts, "something must be shown"
+    assert all(c[0] == 0 for c in counts), counts
+    assert {r.cell.counts for r in round_page.core} == {(0, 0, 6)}
+    assert {r.cell.counts for r in national.core} == {(0, 5, 6)}
+    # the XLSX of the national and round pages hold the same numbers: no "i liten grad" share anywhere
+    for url in (reverse("progress:national_xlsx"), reverse("progress:round_xlsx", args=[cast.a.round.pk])):
+        checked = False
+        wb = load_workbook(io.BytesIO(client.get(url).content))
+        for name in wb.sheetnames:
+            if wb[name]["C2"].value in ("i liten grad", "to a small extent"):  # the shared core's answers
+                checked = True
+                for row in wb[name].iter_rows(min_row=3, values_only=True):
+                    assert row[2] in (0, 0.0, None), (name, row)
+        assert checked, wb.sheetnames
+
+
+def test_answers_column_counts_people_not_answers_times_questions(four, client, cast):
+    """The national page's region table: S1's six respondents (S2's four are not in the numbers)."""
+    client.force_login(cast.national_lead)
+    page = client.get(reverse("progress:national")).context["page"]
+    table = page.tables["core_by_region"]
+    by_label = {row.cells[0].value: row.cells[-1].value for row in table.rows}
+    assert by_label[cast.a.region.name] == 6
+    assert by_label[cast.b.region.name] == 5
+
+
+def test_role_categories_hidden_with_their_complement(cast, client):
+    g = held(cast.a.round, cast.a.participant, "Samling roller", 6, 1)
+    evaluations.evaluations_due(now=g.ends_at + timedelta(minutes=5))
+    invites = list(EvaluationInvite.objects.filter(evaluation__gathering=g))
+    for i, invite in enumerate(invites):
+        c = Client()
+        url = reverse("sessions_app:evaluation_answer", args=[invite.token])
+        response = c.get(url)
+        target = response["Location"] if response.status_code == 302 else url
+        q = g.evaluation.questions.order_by("order", "pk").first()
+        c.post(target, {"role_category": "administrative" if i == 0 else "elected", f"q{q.pk}": "2"})
+    evaluations_release()
+    client.force_login(cast.a.regional_coordinator)
+    ctx = client.get(reverse("sessions_app:evaluation_results", args=[g.pk])).context
+    assert not ctx["questions"][0].cell.hidden
+    for _question, row in ctx["role_rows"]:
+        assert all(c is None or c.hidden for c in row)
