@@ -39,11 +39,19 @@ def held(cast):
     return g, attended
 
 
+def release():
+    """Answers wait in the pending pool until the beat releases them in batches (when there is one)."""
+    release = getattr(evaluations, "evaluations_release", None)
+    if release is not None:
+        release(now=timezone.now() + timedelta(days=60), force=True)
+
+
 def answer_all(g, value=3, role="elected", comment=""):
     ev = g.evaluation
     for invite in ev.invites.all():
         evaluations.evaluation_answer(token=invite.token, role_category=role,
                                       answers={q.pk: (value, comment) for q in ev.questions.all()})
+    release()
 
 
 def test_sent_only_to_attendees_once_even_when_sweep_runs_twice(held):
@@ -230,3 +238,60 @@ def test_results_query_count_constant(held, client, cast, django_assert_max_num_
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_export_quality_named_sheets_bold_frozen_header_numbers_and_legend(held, client, cast):
+    """XLSX as good as the other exports: named sheets, bold frozen header, column widths, scale answers as
+    the numbers 1–3 with the labels in a legend, and formula-safe text — also in the question headers."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    g, _attended = held
+    ev = evaluations.evaluation_ensure(gathering=g)
+    evaluations.question_save(evaluation=ev, question=None, text='=HYPERLINK("http://x.example","klikk")', order=999)
+    evaluations.evaluations_due(now=timezone.now())
+    answer_all(g, value=2, comment="@SUM(A1:A9)")
+    client.force_login(cast.a.regional_coordinator)
+    wb = load_workbook(BytesIO(client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "xlsx"])).content))
+    assert wb.sheetnames == [nb("Results"), nb("Answers"), nb("Legend")]
+    results, answers, legend = wb.worksheets
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A3"
+        assert all(c.font.bold for c in ws[2] if c.value is not None)
+        assert ws.column_dimensions["A"].width >= 8
+    assert results.column_dimensions["A"].width > 20  # the questions are wide
+    header = [c.value for c in answers[2]]
+    assert nb("Role category") not in header  # a role can single a person out
+    assert all(not str(h).startswith(("=", "+", "-", "@")) for h in header if h)
+    assert any(str(h).startswith("'=HYPERLINK") for h in header)
+    values = [row for row in answers.iter_rows(min_row=3, values_only=True)]
+    assert len(values) == 6 and {row[0] for row in values} == {2}  # the number, not "i noen grad"
+    assert {row[1] for row in values} == {"'@SUM(A1:A9)"}
+    assert [tuple(r) for r in legend.iter_rows(min_row=3, max_row=5, values_only=True)] == [
+        (1, nb("i liten grad")), (2, nb("i noen grad")), (3, nb("i stor grad"))]
+    q_row = [r for r in results.iter_rows(min_row=3, values_only=True)][0]
+    assert q_row[1:] == (6, 0, 6, 0, 2.0)
+    csv_body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_body and ';=HYPERLINK' not in csv_body and '\n=HYPERLINK' not in csv_body
+
+
+def test_export_has_no_answer_rows_below_k_and_no_hidden_question_columns(held, client, cast):
+    g, _attended = held
+    evaluations.evaluations_due(now=timezone.now())
+    invites = list(g.evaluation.invites.all())
+    first, second = list(g.evaluation.questions.order_by("order", "pk"))[:2]
+    for i, invite in enumerate(invites[:4]):
+        evaluations.evaluation_answer(token=invite.token, role_category="elected",
+                                      answers={first.pk: (3, f"fire-{i}")})
+    release()
+    client.force_login(cast.a.regional_coordinator)
+    body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
+    assert "fire-" not in body and first.text in body  # the question is listed, hidden
+    # a fifth respondent: rows are exported, but the second question (one answer) has no column
+    evaluations.evaluation_answer(token=invites[4].token, role_category="elected",
+                                  answers={first.pk: (1, ""), second.pk: (2, "bare én")})
+    release()
+    body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
+    assert "fire-0" in body and "bare én" not in body
+    assert f"{nb('Utdyp')}: {second.text}" not in body
