@@ -196,7 +196,8 @@ def _core_table(key: str, results: progress.CoreResults, where: str) -> Table:
               empty=_("No evaluation answers yet."))
     for r in results:
         shares = r.shares or [None, None, None]
-        t.add([r.text, r.n] + [_hidden_cell(r, s, "pct") for s in shares] + [_hidden_cell(r, r.mean, "mean")])
+        answers = r.n if r.n or not r.left_out else Cell(None, f"< {anonymity.min_answers()}")
+        t.add([r.text, answers] + [_hidden_cell(r, s, "pct") for s in shares] + [_hidden_cell(r, r.mean, "mean")])
     if not any(r.n or r.left_out for r in results):
         t.rows = []
     return t

@@ -102,20 +102,36 @@ def total(cells: Iterable[Cell]) -> Cell:
     return Cell(n, tuple(counts), left_out=left_out)  # type: ignore[arg-type]
 
 
-def breakdown(parts: dict[str, Iterable[int]]) -> dict[str, Cell]:
-    """Parts of one shown total (e.g. per role category) with secondary suppression: parts below k are
-    hidden, and then the smallest shown parts too until the hidden ones hold none or at least k answers."""
+def _suppressed(sizes: dict[str, int]) -> set[str]:
+    """Secondary suppression over the parts of one total: the parts below k, and then the smallest of the
+    others too, until the hidden parts together hold none or at least k (so "total minus the shown parts"
+    never gives fewer than k)."""
     k = min_answers()
-    raw = {key: tuple(int(c) for c in counts) for key, counts in parts.items()}
-    sizes = {key: sum(c) for key, c in raw.items() if sum(c)}
-    hidden = {key for key, n in sizes.items() if n < k}
+    hidden = {key for key, n in sizes.items() if 0 < n < k}
     while 0 < sum(sizes[key] for key in hidden) < k:
-        shown = sorted((n, key) for key, n in sizes.items() if key not in hidden)
+        shown = sorted((n, key) for key, n in sizes.items() if n and key not in hidden)
         if not shown:
             break
         hidden.add(shown[0][1])
-    return {key: (Cell(0, None, left_out=True) if key in hidden else Cell(sizes[key], raw[key]))
+    return hidden
+
+
+def breakdown(parts: dict[str, Iterable[int]]) -> dict[str, Cell]:
+    """Parts of one shown total (e.g. per role category) with secondary suppression (``_suppressed``)."""
+    raw = {key: tuple(int(c) for c in counts) for key, counts in parts.items()}
+    sizes = {key: sum(c) for key, c in raw.items() if sum(c)}
+    hidden = _suppressed(sizes)
+    return {key: (Cell(0, None, left_out=True) if key in hidden else Cell(sizes[key], raw[key]))  # type: ignore[arg-type]
             for key in sizes}
+
+
+def kept_roles(answered: dict[str, int]) -> set[str]:
+    """The role categories a released response may keep, from how many people *of each registered role*
+    have answered (the invitations): a role with fewer than k answered is dropped, with its complement, so
+    that a database reader who matches a response's role with the answered invitations always finds at
+    least k people with it — and at least k among those whose role was dropped. "" (unknown) is never kept."""
+    hidden = _suppressed({key: n for key, n in answered.items() if n})
+    return {key for key, n in answered.items() if n >= min_answers() and key not in hidden and key}
 
 
 # --- One samling ---------------------------------------------------------------------------------------

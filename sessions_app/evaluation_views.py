@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from absolutt import access
 from municipalities.models import RoleCategory
@@ -35,23 +35,39 @@ class AnswerForm(forms.Form):
         return {q.pk: (self.cleaned_data.get(f"q{q.pk}"), self.cleaned_data.get(f"c{q.pk}", "")) for q in self.questions}
 
 
+SESSION_KEY = "evaluation_token"
+
+
+@require_GET
+def evaluation_link(request, token):
+    """The personal link from the e-mail. It only puts the token in the session and sends the browser on to
+    the form's address, which has no token: the form, its answer (POST) and every message (invalid, closed,
+    already answered, someone else's link) are served there, so no log line with a status other than the
+    redirect, and no POST, ever has the token in its path."""
+    request.session[SESSION_KEY] = token
+    return redirect("sessions_app:evaluation_form")
+
+
+def _message(request, message, status=200, **extra):
+    return render(request, "sessions_app/evaluation_message.html", {"message": message, **extra}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
-def evaluation_answer(request, token):
-    """The personal link from the e-mail. No login needed: the secret token is the key. The answer is
-    stored without any link to the person."""
-    invite = EvaluationInvite.objects.select_related("evaluation__gathering__round").filter(token=token).first()
+def evaluation_form(request):
+    """The evaluation form for the invitation whose link was opened in this browser. No login needed: the
+    secret token (in the session) is the key. The answer is stored without any link to the person."""
+    token = request.session.get(SESSION_KEY)
+    invite = EvaluationInvite.objects.select_related("evaluation__gathering__round").filter(token=token).first() \
+        if token else None
     if invite is None:
-        return render(request, "sessions_app/evaluation_message.html",
-                      {"message": _("This evaluation link is not valid.")}, status=404)
+        return _message(request, _("This evaluation link is not valid."), status=404)
     if request.user.is_authenticated and request.user.email.lower() != invite.email.lower():
-        return render(request, "sessions_app/evaluation_message.html",
-                      {"message": _("This link was sent to someone else. Use the link in your own e-mail.")}, status=403)
+        return _message(request, _("This link was sent to someone else. Use the link in your own e-mail."), status=403)
     evaluation = invite.evaluation
     if invite.answered_on:
-        return render(request, "sessions_app/evaluation_message.html",
-                      {"message": _("You have already answered this evaluation. Thank you!")})
+        return _message(request, _("You have already answered this evaluation. Thank you!"))
     if not evaluation.is_open:
-        return render(request, "sessions_app/evaluation_message.html", {"message": _("The evaluation is closed.")}, status=410)
+        return _message(request, _("The evaluation is closed."), status=410)
     questions = list(evaluation.questions.order_by("order", "pk"))
     form = AnswerForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
@@ -61,8 +77,8 @@ def evaluation_answer(request, token):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "sessions_app/evaluation_message.html",
-                          {"message": _("Thank you! Your answers are saved anonymously."), "thanks": True})
+            request.session.pop(SESSION_KEY, None)
+            return _message(request, _("Thank you! Your answers are saved anonymously."), thanks=True)
     return render(request, "sessions_app/evaluation_form.html", {"form": form, "evaluation": evaluation,
                                                                  "gathering": evaluation.gathering})
 
@@ -83,7 +99,10 @@ def evaluation_results(request, pk):
              "series": [r.shares for r in data["questions"] if r.counts]}
     roles = [(key, label) for key, label in [*RoleCategory.choices, ("", _("Not kept"))]
              if any(key in r.by_role for r in data["questions"])]
-    role_rows = [(r.question, [r.by_role.get(key) for key, _label in roles]) for r in data["questions"] if r.by_role]
+    if not any(key for key, _label in roles):  # no role category kept: nothing to split by
+        roles = []
+    role_rows = [(r.question, [r.by_role.get(key) for key, _label in roles]) for r in data["questions"]
+                 if r.by_role and roles]
     return render(request, "sessions_app/evaluation_results.html", {
         "gathering": gathering, "evaluation": evaluation, "round": gathering.round, **data, "chart": chart,
         "roles": [label for _key, label in roles], "role_rows": role_rows,

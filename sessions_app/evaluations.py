@@ -3,10 +3,13 @@ outbox, from a beat sweep) and anonymous answers. Results come only from ``anony
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +21,7 @@ from .models import (
     Evaluation,
     EvaluationAnswer,
     EvaluationInvite,
+    EvaluationPending,
     EvaluationQuestion,
     EvaluationResponse,
     Gathering,
@@ -128,13 +132,17 @@ def _email(invite: EvaluationInvite, kind: str, now) -> int:
     return int(row is not None)
 
 
-# --- Answering ------------------------------------------------------------------------------------
+# --- Answering: invitation and answer in separate transactions, answers into the pending pool --------------
 
-@transaction.atomic
-def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tuple[int | None, str]]) -> EvaluationResponse:
-    """Store one anonymous response. ``answers`` maps question id → (value 1–3 or None, comment). The
-    invitation only gets today's date; the response gets a random id and no time."""
-    invite = EvaluationInvite.objects.select_for_update().select_related("evaluation__gathering").filter(token=token).first()
+def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tuple[int | None, str]]) -> None:
+    """Take one anonymous answer. ``answers`` maps question id → (value 1–3 or None, comment).
+
+    Two transactions, never one: the first claims the invitation (a conditional UPDATE that records only
+    the date, so a second answer is refused), the second puts the answer in the pending pool with a random
+    id and no time. Nothing joins the two: not a key, not a transaction id, not a time. If the second fails,
+    the claim is taken back so that the person can try again. The beat releases the pool into the results
+    (``evaluations_release``)."""
+    invite = EvaluationInvite.objects.select_related("evaluation__gathering").filter(token=token).first()
     if invite is None:
         raise ValidationError(_("This evaluation link is not valid."))
     evaluation = invite.evaluation
@@ -144,18 +152,89 @@ def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tupl
         raise ValidationError(_("The evaluation is closed."))
     if role_category not in RoleCategory.values:
         raise ValidationError({"role_category": _("Choose your role.")})
-    questions = {q.pk: q for q in evaluation.questions.all()}
-    unknown = set(answers) - set(questions)
-    if unknown:
+    questions = set(evaluation.questions.values_list("pk", flat=True))
+    if set(answers) - questions:
         raise ValidationError(_("The form does not match this evaluation. Reload the page."))
     for value, _comment in answers.values():
         if value is not None and value not in (1, 2, 3):
             raise ValidationError(_("Answers must be i liten grad, i noen grad or i stor grad."))
-    response = EvaluationResponse.objects.create(evaluation=evaluation, role_category=role_category)
-    EvaluationAnswer.objects.bulk_create([
-        EvaluationAnswer(response=response, question=questions[qid], value=value, comment=comment.strip()[:4000])
-        for qid, (value, comment) in answers.items() if value is not None or comment.strip()
-    ])
-    invite.answered_on = timezone.localdate()
-    invite.save(update_fields=["answered_on"])
-    return response
+    payload = {str(qid): [value, comment.strip()[:4000]] for qid, (value, comment) in answers.items()
+               if value is not None or comment.strip()}
+
+    with transaction.atomic():
+        claimed = EvaluationInvite.objects.filter(pk=invite.pk, answered_on__isnull=True).update(
+            answered_on=timezone.localdate())
+    if not claimed:
+        raise ValidationError(_("You have already answered this evaluation. Thank you!"))
+    try:
+        with transaction.atomic():
+            EvaluationPending.objects.create(evaluation=evaluation, role_category=role_category, answers=payload)
+    except Exception:
+        EvaluationInvite.objects.filter(pk=invite.pk).update(answered_on=None)
+        raise
+
+
+# --- Release: the beat moves the pool into the results in shuffled batches of at least k --------------------
+
+def evaluations_release(*, now) -> int:
+    """For each evaluation with answers in the pending pool, in one transaction under a lock on the
+    evaluation: when at least k are pending (or the evaluation has closed), release them all into
+    ``EvaluationResponse``/``EvaluationAnswer`` in random order under new random ids; otherwise re-write the
+    pending rows under new ids in random order, so that neither their transaction id, their place on disk
+    nor their id tells in which order people answered. When an evaluation closes with fewer than k left,
+    those are released together with every earlier response of it, re-written as one batch.
+
+    Safe to run twice or from two beats: the lock serialises them and a released row is gone from the pool.
+    Returns how many answers were released."""
+    from .anonymity import kept_roles, min_answers
+
+    k = min_answers()
+    released = 0
+    for evaluation_id in (EvaluationPending.objects.values_list("evaluation_id", flat=True).distinct().order_by()):
+        with transaction.atomic():
+            evaluation = (Evaluation.objects.select_for_update().select_related("gathering")
+                          .filter(pk=evaluation_id).first())
+            if evaluation is None:
+                continue
+            pending = list(EvaluationPending.objects.filter(evaluation=evaluation))
+            if not pending:
+                continue
+            closed = now >= evaluation.closes_at
+            rng = random.SystemRandom()
+            rng.shuffle(pending)
+            if len(pending) < k and not closed:
+                EvaluationPending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+                EvaluationPending.objects.bulk_create([
+                    EvaluationPending(evaluation=evaluation, role_category=p.role_category, answers=p.answers)
+                    for p in pending])
+                continue
+            items = [(p.role_category, {int(q): (v, c) for q, (v, c) in p.answers.items()}) for p in pending]
+            if len(pending) < k:  # closing with a small remainder: re-write the whole evaluation as one batch
+                earlier: dict = {}
+                for response_id, role, qid, value, comment in (
+                        EvaluationResponse.objects.filter(evaluation=evaluation)
+                        .values_list("pk", "role_category", "answers__question_id", "answers__value",
+                                     "answers__comment")):
+                    entry = earlier.setdefault(response_id, (role, {}))
+                    if qid is not None:
+                        entry[1][qid] = (value, comment)
+                items += list(earlier.values())
+                EvaluationResponse.objects.filter(evaluation=evaluation).delete()
+                rng.shuffle(items)
+            answered = Counter(dict(
+                evaluation.invites.filter(answered_on__isnull=False)
+                .values_list("registration__role_category").annotate(n=Count("pk")).order_by()))
+            keep = kept_roles({role or "": n for role, n in answered.items()})
+            questions = set(evaluation.questions.values_list("pk", flat=True))
+            responses, rows = [], []
+            for role, answers in items:
+                response = EvaluationResponse(evaluation=evaluation, role_category=role if role in keep else "")
+                responses.append(response)
+                rows += [EvaluationAnswer(response=response, question_id=qid, value=value, comment=comment)
+                         for qid, (value, comment) in answers.items() if qid in questions]
+            rng.shuffle(rows)
+            EvaluationResponse.objects.bulk_create(responses)
+            EvaluationAnswer.objects.bulk_create(rows)
+            EvaluationPending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            released += len(pending)
+    return released

@@ -336,12 +336,32 @@ class EvaluationInvite(models.Model):
         return f"{self.email} – {self.evaluation}"
 
 
+class EvaluationPending(models.Model):
+    """An answer waiting in the pending pool: written in a transaction of its own (never the one that marks
+    the invitation), re-written by the beat under new random ids in random order, and released into
+    ``EvaluationResponse`` in shuffled batches of at least k (``evaluations.evaluations_release``). No
+    timestamps, no link to the invitation. ``answers`` maps question id -> [value or null, comment]."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="pending")
+    role_category = models.CharField(max_length=20, blank=True, choices=RoleCategory.choices)
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("pending evaluation answer")
+        verbose_name_plural = _("pending evaluation answers")
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
 class EvaluationResponse(models.Model):
-    """One anonymous response: a random id, the respondent's role category, nothing else."""
+    """One anonymous response: a random id and, only where at least k people of that role answered, the
+    respondent's role category (blank otherwise). Made by the release of a batch, never by the answer."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="responses")
-    role_category = models.CharField(_("role category"), max_length=20, choices=RoleCategory.choices)
+    role_category = models.CharField(_("role category"), max_length=20, blank=True, choices=RoleCategory.choices)
 
     class Meta:
         verbose_name = _("evaluation response")

@@ -36,3 +36,11 @@ def reminder_sweep() -> dict:
     if failed:
         raise RuntimeError(f"Reminder sweep parts failed: {', '.join(failed)} (queued: {counts})")
     return counts
+
+
+@shared_task(name="sessions_app.tasks.evaluation_release")
+def evaluation_release() -> int:
+    """Periodic (beat, every minute): release pending evaluation answers into the results in shuffled
+    batches of at least k, and re-write the rest under new ids (``evaluations.evaluations_release``). Safe
+    to run twice or from two beats: each evaluation is handled under a row lock."""
+    return evaluations.evaluations_release(now=timezone.now())

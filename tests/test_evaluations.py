@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from absolutt.notifications.models import OutgoingEmail
 from sessions_app import anonymity, evaluations
-from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
+from sessions_app.models import EvaluationAnswer, EvaluationInvite, EvaluationPending, EvaluationResponse
 
 from .gathering_factories import GatheringFactory, RegistrationFactory
 
@@ -39,11 +39,21 @@ def held(cast):
     return g, attended
 
 
-def release():
-    """Answers wait in the pending pool until the beat releases them in batches (when there is one)."""
-    release = getattr(evaluations, "evaluations_release", None)
-    if release is not None:
-        release(now=timezone.now() + timedelta(days=60), force=True)
+def release(now=None):
+    """Answers wait in the pending pool until the beat releases them in batches of at least k."""
+    return evaluations.evaluations_release(now=now or timezone.now())
+
+
+def stored() -> int:
+    """Answers kept, released or still pending."""
+    return EvaluationResponse.objects.count() + EvaluationPending.objects.count()
+
+
+def open_link(client, token):
+    """The personal link from the e-mail: it redirects to the form's address, which has no token."""
+    response = client.get(reverse("sessions_app:evaluation_answer", args=[token]))
+    assert response.status_code == 302 and token not in response["Location"]
+    return response["Location"]
 
 
 def answer_all(g, value=3, role="elected", comment=""):
@@ -100,10 +110,13 @@ def test_answers_have_no_path_to_the_person_in_the_database(held):
     # ... and, checked in the database itself, no column that could hold a time or a person.
     columns = set()
     with connection.cursor() as cursor:
-        for model in (EvaluationResponse, EvaluationAnswer):
+        for model in (EvaluationResponse, EvaluationAnswer, EvaluationPending):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)} WHERE 1 = 0")
             columns |= {c[0] for c in cursor.description}
-    assert columns == {"id", "evaluation_id", "role_category", "response_id", "question_id", "value", "comment"}
+    assert columns == {"id", "evaluation_id", "role_category", "response_id", "question_id", "value", "comment",
+                       "answers"}
+    related = {f.related_model for f in EvaluationPending._meta.get_fields() if f.is_relation and f.many_to_one}
+    assert related == {g.evaluation.__class__}
     # the invitation records only the date it was answered
     assert all(isinstance(d, type(timezone.localdate())) for d in EvaluationInvite.objects.values_list("answered_on", flat=True))
 
@@ -112,13 +125,14 @@ def test_second_answer_refused(held, client):
     g, attended = held
     evaluations.evaluations_due(now=timezone.now())
     invite = g.evaluation.invites.first()
-    url = reverse("sessions_app:evaluation_answer", args=[invite.token])
+    url = open_link(client, invite.token)
     q = g.evaluation.questions.first()
     client.post(url, {"role_category": "elected", f"q{q.pk}": "2"})
-    assert EvaluationResponse.objects.count() == 1
+    assert stored() == 1
+    url = open_link(client, invite.token)
     body = client.post(url, {"role_category": "elected", f"q{q.pk}": "3"}).content.decode()
     assert nb("You have already answered this evaluation. Thank you!") in body
-    assert EvaluationResponse.objects.count() == 1
+    assert stored() == 1
 
 
 def test_answer_outside_scale_refused(held, client):
@@ -126,12 +140,11 @@ def test_answer_outside_scale_refused(held, client):
     evaluations.evaluations_due(now=timezone.now())
     invite = g.evaluation.invites.first()
     q = g.evaluation.questions.first()
-    response = client.post(reverse("sessions_app:evaluation_answer", args=[invite.token]),
-                           {"role_category": "elected", f"q{q.pk}": "7"})
-    assert response.status_code == 200 and EvaluationResponse.objects.count() == 0
+    response = client.post(open_link(client, invite.token), {"role_category": "elected", f"q{q.pk}": "7"})
+    assert response.status_code == 200 and stored() == 0
     with pytest.raises(ValidationError):
         evaluations.evaluation_answer(token=invite.token, role_category="elected", answers={q.pk: (0, "")})
-    assert EvaluationResponse.objects.count() == 0
+    assert stored() == 0
     invite.refresh_from_db()
     assert invite.answered_on is None
 
@@ -143,7 +156,7 @@ def test_answer_after_closing_refused(held, client):
     ev.close_after_days = 0
     ev.save()
     invite = ev.invites.first()
-    response = client.get(reverse("sessions_app:evaluation_answer", args=[invite.token]))
+    response = client.get(open_link(client, invite.token))
     assert response.status_code == 410 and nb("The evaluation is closed.") in response.content.decode()
 
 
@@ -152,7 +165,7 @@ def test_link_for_another_person_refused_when_logged_in(held, client, cast):
     evaluations.evaluations_due(now=timezone.now())
     invite = g.evaluation.invites.first()
     client.force_login(cast.a.municipal_coordinator)
-    response = client.get(reverse("sessions_app:evaluation_answer", args=[invite.token]))
+    response = client.get(open_link(client, invite.token))
     assert response.status_code == 403
 
 
@@ -174,10 +187,17 @@ def test_small_cells_hidden_until_five_answers(held):
     for invite in invites[:4]:
         evaluations.evaluation_answer(token=invite.token, role_category="elected",
                                       answers={q.pk: (2, "hemmelig") for q in questions})
+    assert release() == 0  # four: they stay in the pending pool
     data = anonymity.samling_results(g.evaluation)
     assert all(r.counts is None and r.mean is None and r.comments == [] for r in data["questions"])
+    assert release(now=g.evaluation.closes_at) == 4  # closed: released, but still hidden
+    data = anonymity.samling_results(g.evaluation)
+    assert all(r.counts is None and r.mean is None and r.comments == [] for r in data["questions"])
+    g.evaluation.close_after_days = 30
+    g.evaluation.save()
     evaluations.evaluation_answer(token=invites[4].token, role_category="elected",
                                   answers={q.pk: (3, "") for q in questions})
+    release(now=g.evaluation.closes_at)
     data = anonymity.samling_results(g.evaluation)
     first = data["questions"][0]
     assert first.counts == [0, 4, 1] and first.mean == 2.2 and data["response_rate"] == 83
@@ -235,6 +255,7 @@ def test_results_query_count_constant(held, client, cast, django_assert_max_num_
     for invite in g.evaluation.invites.filter(answered_on__isnull=True):
         evaluations.evaluation_answer(token=invite.token, role_category="administrative",
                                       answers={q.pk: (1, "ok") for q in g.evaluation.questions.all()})
+    release()
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)

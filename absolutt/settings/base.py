@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     "mellomarbeid-reminders": {"task": "interwork.tasks.reminder_sweep", "schedule": 300.0},
     # Samling reminders, registration-deadline reminders, evaluation invitations and their reminders.
     "samling-reminders": {"task": "sessions_app.tasks.reminder_sweep", "schedule": 300.0},
+    # Evaluation answers: from the pending pool into the results in shuffled batches of at least k.
+    "evaluation-release": {"task": "sessions_app.tasks.evaluation_release", "schedule": 60.0},
 }
 
 # --- E-mail: every message is an outbox row first (absolutt.notifications) ---------------------
@@ -273,8 +275,14 @@ MESSAGE_TAGS = {40: "danger"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # personal tokens (the evaluation link) are cut out of every logged request path
+    "filters": {"redact_secrets": {"()": "absolutt.log_redaction.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {"filters": ["redact_secrets"], "handlers": ["console"], "propagate": False},
+    },
 }
 ACCOUNT_FORMS = {"signup": "absolutt.accounts.forms.InvitationSignupForm"}
 
