@@ -248,3 +248,18 @@ def test_role_split_on_the_page_hides_a_small_category_with_its_complement(cast,
     assert all(c.hidden for c in first.by_role.values()) and first.by_role
     body = client.get(reverse("sessions_app:evaluation_results", args=[g.pk])).content.decode()
     assert "3,0 (1)" not in body and "2,0 (5)" not in body
+
+
+def test_no_result_per_municipality(four, client, cast):
+    """Answers carry no municipality, and the participant page shows who answered (a count), never what."""
+    from sessions_app.models import EvaluationAnswer, EvaluationPending
+
+    for model in (EvaluationResponse, EvaluationAnswer, EvaluationPending):
+        targets = {f.related_model._meta.label for f in model._meta.get_fields() if f.is_relation and f.many_to_one}
+        assert targets <= {"sessions_app.Evaluation", "sessions_app.EvaluationResponse",
+                           "sessions_app.EvaluationQuestion"}, (model, targets)
+    client.force_login(cast.national_lead)
+    page = client.get(reverse("progress:participant", args=[cast.a.participant.pk])).context["page"]
+    assert not any("core" in key for key in page.tables) and not page.charts
+    answered = [row.cells[-1].value for row in page.tables["gatherings"].rows]
+    assert sorted(answered) == [4, 6]  # how many of its people answered each samling
