@@ -118,8 +118,8 @@ COMMENTS = ["Gode foredrag om barns utvikling.", "Nyttig å jobbe sammen med pol
 
 def demo_evaluations(*, mr_round) -> None:
     """The Møre og Romsdal round's first fellessamlinger evaluated by the people who attended."""
-    from .evaluations import evaluation_ensure
-    from .models import EvaluationAnswer, EvaluationInvite, EvaluationResponse
+    from .evaluations import evaluation_ensure, evaluations_release
+    from .models import EvaluationInvite, EvaluationPending
 
     rng = random.Random(2020)
     for title in ("Fellessamling 1", "Fellessamling 2"):
@@ -137,10 +137,8 @@ def demo_evaluations(*, mr_round) -> None:
                                             answered_on=g.ends_at.date() + timedelta(days=1) if answered else None)
             if not answered:
                 continue
-            response = EvaluationResponse.objects.create(
-                evaluation=evaluation, role_category=r.role_category if r.role_category in RoleCategory.values else "other")
-            EvaluationAnswer.objects.bulk_create([
-                EvaluationAnswer(response=response, question=q, value=rng.choice(SURVEY_SPREAD),
-                                 comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "")
-                for q in questions
-            ])
+            EvaluationPending.objects.create(  # through the pool, as a real answer
+                evaluation=evaluation, role_category=r.role_category if r.role_category in RoleCategory.values else "other",
+                answers={str(q.pk): [rng.choice(SURVEY_SPREAD), rng.choice(COMMENTS) if rng.random() < 0.15 else ""]
+                         for q in questions})
+    evaluations_release(now=timezone.now())  # the samlinger are long closed: released as one batch each
