@@ -457,7 +457,7 @@ def generate(*, scale: float = 1.0, seed: int = 2024, csv_dir: Path | None = Non
         answered = rng.random() < PROFILES[profiles[reg.participant_id]]["answer"]
         closes = ev.gathering.ends_at + timedelta(days=ev.close_after_days)
         invites.append(EvaluationInvite(
-            evaluation=ev, registration=reg, name=reg.name, email=reg.email.lower(),
+            evaluation=ev, registration=reg, name=reg.name, email=reg.email.lower(), role_category=reg.role_category,
             answered_on=timezone.localdate(min(ev.gathering.ends_at + timedelta(days=rng.randint(0, 10)), closes, now))
             if answered else None))
         if not answered:

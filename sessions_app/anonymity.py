@@ -17,6 +17,9 @@ source for that). The rules (``docs/EVALUATION_THREAT_MODEL.md`` argues them):
   total is shown: there the classic secondary suppression applies. Categories below ``k`` are hidden, and
   while the hidden ones together hold fewer than ``k`` answers (so that "total minus shown" would reveal
   them), the smallest shown category is hidden too.
+* **Other kinds of question**: a multiple-choice question shows how many ticked each option only when at
+  least ``k`` answered it; free text only when at least ``k`` wrote something (and the evaluation has ``k``
+  responses).
 * **Exports** get the same aggregates, and answer rows only when the samling has at least ``k`` responses,
   without the role category (which can single a person out), in random order, with the columns of hidden
   questions left out.
@@ -138,15 +141,34 @@ def kept_roles(answered: dict[str, int]) -> set[str]:
 
 @dataclass
 class QuestionResult:
+    """One question of one evaluation. The scale: ``cell`` (hidden below k) and the split per role; multiple
+    choice: ``options`` as (label, ticked, per cent of those who answered), ``None`` below k answers; free
+    text: the texts in ``comments``, only with at least k of them. "Utdyp" comments only where the
+    question's own result is shown."""
+
     question: EvaluationQuestion
     cell: Cell
     answered: bool  # anybody answered (shown as "< k" when hidden)
     comments: list[str]
     by_role: dict[str, Cell] = field(default_factory=dict)
+    options: list[tuple[str, int, float]] | None = None
+    choice_n: int = 0
+
+    @property
+    def kind(self) -> str:
+        return self.question.kind
+
+    @property
+    def hidden(self) -> bool:
+        if self.kind == EvaluationQuestion.Kind.CHOICE:
+            return self.options is None
+        if self.kind == EvaluationQuestion.Kind.TEXT:
+            return not self.comments
+        return self.cell.hidden
 
     @property
     def n(self) -> int:
-        return self.cell.n
+        return self.choice_n if self.kind == EvaluationQuestion.Kind.CHOICE else self.cell.n
 
     @property
     def counts(self) -> list[int] | None:
@@ -167,8 +189,9 @@ def _value_counts():
 
 
 def samling_results(evaluation: Evaluation) -> dict:
-    """Response rate, per question the distribution, mean, comments and the split per role category, and
-    how many responses there are. Five queries, however many answers."""
+    """Response rate, per question its result by kind (see ``QuestionResult``), the split per role
+    category, and how many responses there are. Six queries, however many answers."""
+    k = min_answers()
     invites = evaluation.invites.aggregate(n=Count("pk"), answered=Count("pk", filter=Q(answered_on__isnull=False)))
     responses = EvaluationResponse.objects.filter(evaluation=evaluation).count()
     questions = list(evaluation.questions.order_by("order", "pk"))
@@ -180,19 +203,36 @@ def samling_results(evaluation: Evaluation) -> dict:
     for qid, text in (EvaluationAnswer.objects.filter(response__evaluation=evaluation).exclude(comment="")
                       .values_list("question_id", "comment")):
         comments[qid].append(text)
-    if responses < min_answers():
+    ticks: dict[int, list[list[int]]] = defaultdict(list)
+    for qid, selected in (EvaluationAnswer.objects.filter(response__evaluation=evaluation,
+                                                          question__kind=EvaluationQuestion.Kind.CHOICE)
+                          .exclude(selected=[]).values_list("question_id", "selected")):
+        ticks[qid].append(selected)
+    if responses < k:
         comments.clear()
     out = []
     for q in questions:
         parts = per_question.get(q.pk, {})
         cell = leaf([sum(p[i] for p in parts.values()) for i in range(3)])
-        texts = comments.get(q.pk, []) if not cell.hidden else []
+        texts = list(comments.get(q.pk, []))
+        options, choice_n = None, len(ticks.get(q.pk, []))
+        if q.kind == EvaluationQuestion.Kind.CHOICE:
+            if choice_n >= k:
+                counted = [sum(1 for sel in ticks[q.pk] if i in sel) for i in range(len(q.options))]
+                options = [(label, n, round(100 * n / choice_n, 1)) for label, n in zip(q.options, counted, strict=True)]
+            else:
+                texts = []
+        elif q.kind == EvaluationQuestion.Kind.TEXT:
+            texts = texts if len(texts) >= k else []
+        elif cell.hidden:
+            texts = []
         random.shuffle(texts)
         by_role = breakdown(parts) if not cell.hidden else {}
-        out.append(QuestionResult(q, cell, bool(parts), texts, by_role))
+        answered = bool(parts or choice_n or comments.get(q.pk))
+        out.append(QuestionResult(q, cell, answered, texts, by_role, options, choice_n if options else 0))
     rate = round(100 * invites["answered"] / invites["n"]) if invites["n"] else None
     return {"invited": invites["n"], "answered": invites["answered"], "response_rate": rate, "questions": out,
-            "responses": responses, "min_cell": min_answers()}
+            "responses": responses, "min_cell": k}
 
 
 # --- A round's trend -------------------------------------------------------------------------------------
@@ -261,23 +301,29 @@ def core_leaves(round_ids: list[int]) -> CoreLeaves:
 # --- Exports -------------------------------------------------------------------------------------------------
 
 def export_rows(evaluation: Evaluation, results: dict) -> tuple[list[EvaluationQuestion], list[list]] | None:
-    """Answer rows for the export, or ``None`` when the samling has fewer than k responses. Only the
-    questions whose cell is shown; per question the value (1–3, or ``None``) and the comment; no role
-    category, no id; rows in random order."""
+    """Answer rows for the export, or ``None`` when the evaluation has fewer than k responses. Only the
+    questions whose result is shown; per question by kind: the scale's value (1–3 or ``None``) and its
+    comment, the options ticked (their labels) and the comment, or the free text; no role category, no id;
+    rows in random order."""
     if results["responses"] < min_answers():
         return None
-    questions = [r.question for r in results["questions"] if not r.cell.hidden]
+    questions = [r.question for r in results["questions"] if not r.hidden]
     by_response: dict = defaultdict(dict)
-    for rid, qid, value, comment in (EvaluationAnswer.objects.filter(response__evaluation=evaluation,
-                                                                     question__in=questions)
-                                     .values_list("response_id", "question_id", "value", "comment")):
-        by_response[rid][qid] = (value, comment)
+    for rid, qid, value, selected, comment in (
+            EvaluationAnswer.objects.filter(response__evaluation=evaluation, question__in=questions)
+            .values_list("response_id", "question_id", "value", "selected", "comment")):
+        by_response[rid][qid] = (value, selected, comment)
     rows = []
     for answers in by_response.values():
         line: list = []
         for q in questions:
-            value, comment = answers.get(q.pk, (None, ""))
-            line += [value, comment]
+            value, selected, comment = answers.get(q.pk, (None, [], ""))
+            if q.kind == EvaluationQuestion.Kind.SCALE:
+                line += [value, comment]
+            elif q.kind == EvaluationQuestion.Kind.CHOICE:
+                line += ["; ".join(q.options[i] for i in selected or [] if i < len(q.options)), comment]
+            else:
+                line.append(comment)
         rows.append(line)
     random.SystemRandom().shuffle(rows)
     return questions, rows

@@ -134,6 +134,7 @@ def demo_evaluations(*, mr_round) -> None:
         for n, r in enumerate(attendees):
             answered = n % 5 != 4  # about four in five answered
             EvaluationInvite.objects.create(evaluation=evaluation, registration=r, name=r.name, email=r.email.lower(),
+                                            role_category=r.role_category or "",
                                             answered_on=g.ends_at.date() + timedelta(days=1) if answered else None)
             if not answered:
                 continue

@@ -13,26 +13,52 @@ from absolutt import access
 from municipalities.models import RoleCategory
 
 from . import anonymity, evaluations, exports
-from .models import EvaluationInvite
+from .models import EvaluationInvite, EvaluationQuestion
 
 
 class AnswerForm(forms.Form):
+    """One field per question by its kind: the scale's three radios (``q``), the options' check boxes
+    (``m``), and a text box (``c``): "Utdyp" for the scale and multiple choice, the answer itself for free
+    text."""
+
     role_category = forms.ChoiceField(label=gettext_lazy("Your role"), choices=RoleCategory.choices,
                                       widget=forms.RadioSelect)
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        kind = EvaluationQuestion.Kind
         for q in questions:
-            self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
-                label=q.text, choices=[(1, _("i liten grad")), (2, _("i noen grad")), (3, _("i stor grad"))],
-                coerce=int, required=False, empty_value=None, widget=forms.RadioSelect)
-            self.fields[f"c{q.pk}"] = forms.CharField(label=_("Utdyp"), required=False, max_length=4000,
-                                                      help_text=q.text,  # read out with the label
-                                                      widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+            if q.kind == kind.SCALE:
+                self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
+                    label=q.text, choices=[(1, _("i liten grad")), (2, _("i noen grad")), (3, _("i stor grad"))],
+                    coerce=int, required=False, empty_value=None, widget=forms.RadioSelect)
+            elif q.kind == kind.CHOICE:
+                self.fields[f"m{q.pk}"] = forms.TypedMultipleChoiceField(
+                    label=q.text, choices=list(enumerate(q.options)), coerce=int, required=False,
+                    widget=forms.CheckboxSelectMultiple)
+            textarea = forms.Textarea(attrs={"rows": 2 if q.kind != kind.TEXT else 4, "class": "form-control"})
+            if q.kind == kind.TEXT:
+                self.fields[f"c{q.pk}"] = forms.CharField(label=q.text, required=False, max_length=4000, widget=textarea)
+            else:
+                self.fields[f"c{q.pk}"] = forms.CharField(label=_("Utdyp"), required=False, max_length=4000,
+                                                          help_text=q.text,  # read out with the label
+                                                          widget=textarea)
+
+    def rows(self):
+        """(question, the part heading it opens or "", the answer field or None, the text field)."""
+        part = ""
+        for q in self.questions:
+            opens = q.part if q.part and q.part != part else ""
+            part = q.part or part
+            main = self[f"q{q.pk}"] if f"q{q.pk}" in self.fields else self[f"m{q.pk}"] if f"m{q.pk}" in self.fields \
+                else None
+            yield q, opens, main, self[f"c{q.pk}"]
 
     def answers(self) -> dict:
-        return {q.pk: (self.cleaned_data.get(f"q{q.pk}"), self.cleaned_data.get(f"c{q.pk}", "")) for q in self.questions}
+        return {q.pk: (self.cleaned_data.get(f"q{q.pk}"), self.cleaned_data.get(f"c{q.pk}", ""),
+                       self.cleaned_data.get(f"m{q.pk}") or [])
+                for q in self.questions}
 
 
 SESSION_KEY = "evaluation_token"
@@ -112,6 +138,13 @@ def evaluation_results(request, pk):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("New question"), max_length=400)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of question"), choices=EvaluationQuestion.Kind.choices,
+                             initial=EvaluationQuestion.Kind.SCALE, widget=forms.RadioSelect)
+    options = forms.CharField(
+        label=gettext_lazy("Options (multiple choice), one per line"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Leave empty for the study's stakeholders: foreldre/foresatte, barn og unge, lokalt "
+                               "næringsliv, frivillig sektor, andre."))
 
 
 @login_required
@@ -132,7 +165,8 @@ def evaluation_questions(request, pk):
             if form.is_valid():
                 last = evaluation.questions.order_by("-order").first()
                 evaluations.question_save(evaluation=evaluation, question=None, text=form.cleaned_data["text"],
-                                          order=(last.order + 1) if last else 0)
+                                          order=(last.order + 1) if last else 0, kind=form.cleaned_data["kind"],
+                                          options=form.cleaned_data["options"].splitlines())
                 messages.success(request, _("The question was added."))
                 return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
         except ValidationError as exc:

@@ -45,6 +45,10 @@ TEMPLATE_QUESTIONS = [
     ("mestring", "I hvilken grad tror du kommunen vil mestre utfordringene dere har pekt på?"),
 ]
 
+# The stakeholders the study asks about ("Kryss av for hvilke av de følgende interessenter programmet har
+# bidratt til å engasjere").
+STAKEHOLDERS = ("foreldre/foresatte", "barn og unge", "lokalt næringsliv", "frivillig sektor", "andre")
+
 
 def core_questions() -> list[EvaluationQuestion]:
     """The national shared core; created from the study's survey the first time it is needed."""
@@ -75,15 +79,24 @@ def evaluation_ensure(*, gathering: Gathering) -> Evaluation:
     return evaluation
 
 
-def question_save(*, evaluation: Evaluation, question: EvaluationQuestion | None, text: str, order: int) -> EvaluationQuestion:
+def question_save(*, evaluation: Evaluation, question: EvaluationQuestion | None, text: str, order: int,
+                  kind: str = EvaluationQuestion.Kind.SCALE, options: list[str] | None = None) -> EvaluationQuestion:
+    """Add or change one of the samling's own questions: the scale (with "Utdyp"), multiple choice (the
+    study's stakeholders unless other options are given) or free text."""
     if evaluation.sent_at:
         raise ValidationError(_("The evaluation has been sent; its questions can no longer change."))
     if question is not None and question.is_core:
         raise ValidationError(_("The shared national questions cannot be changed here."))
     if not text.strip():
         raise ValidationError({"text": _("Write the question.")})
+    if kind not in EvaluationQuestion.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of question.")})
+    options = [o.strip() for o in options or [] if o.strip()]
+    if kind == EvaluationQuestion.Kind.CHOICE and not options:
+        options = list(STAKEHOLDERS)
     question = question or EvaluationQuestion(evaluation=evaluation)
-    question.text, question.order = text.strip(), order
+    question.text, question.order, question.kind = text.strip(), order, kind
+    question.options = options if kind == EvaluationQuestion.Kind.CHOICE else []
     question.save()
     return question
 
@@ -109,7 +122,8 @@ def evaluations_due(*, now) -> int:
         attendees = gathering.registrations.filter(status=Registration.Status.REGISTERED, attended=True)
         for r in attendees:
             invite, _created = EvaluationInvite.objects.get_or_create(
-                evaluation=evaluation, email=r.email.lower(), defaults={"registration": r, "name": r.name})
+                evaluation=evaluation, email=r.email.lower(),
+                defaults={"registration": r, "name": r.name, "role_category": r.role_category or ""})
             sent += _email(invite, "evaluation_invite", now)
         if evaluation.sent_at is None:
             Evaluation.objects.filter(pk=evaluation.pk, sent_at__isnull=True).update(sent_at=now)
@@ -134,8 +148,9 @@ def _email(invite: EvaluationInvite, kind: str, now) -> int:
 
 # --- Answering: invitation and answer in separate transactions, answers into the pending pool --------------
 
-def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tuple[int | None, str]]) -> None:
-    """Take one anonymous answer. ``answers`` maps question id → (value 1–3 or None, comment).
+def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tuple]) -> None:
+    """Take one anonymous answer. ``answers`` maps question id → (value 1–3 or None, comment) or, for a
+    multiple-choice question, (None, comment, [indexes of the options ticked]).
 
     Two transactions, never one: the first claims the invitation (a conditional UPDATE that records only
     the date, so a second answer is refused), the second puts the answer in the pending pool with a random
@@ -152,14 +167,21 @@ def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tupl
         raise ValidationError(_("The evaluation is closed."))
     if role_category not in RoleCategory.values:
         raise ValidationError({"role_category": _("Choose your role.")})
-    questions = set(evaluation.questions.values_list("pk", flat=True))
-    if set(answers) - questions:
+    questions = {q.pk: q for q in evaluation.questions.all()}
+    if set(answers) - set(questions):
         raise ValidationError(_("The form does not match this evaluation. Reload the page."))
-    for value, _comment in answers.values():
-        if value is not None and value not in (1, 2, 3):
+    payload = {}
+    for qid, (value, comment, *rest) in answers.items():
+        question, selected = questions[qid], sorted(set(rest[0])) if rest and rest[0] else []
+        kind = EvaluationQuestion.Kind
+        if value is not None and (question.kind != kind.SCALE or value not in (1, 2, 3)):
             raise ValidationError(_("Answers must be i liten grad, i noen grad or i stor grad."))
-    payload = {str(qid): [value, comment.strip()[:4000]] for qid, (value, comment) in answers.items()
-               if value is not None or comment.strip()}
+        if selected and (question.kind != kind.CHOICE or not all(
+                isinstance(i, int) and 0 <= i < len(question.options) for i in selected)):
+            raise ValidationError(_("The form does not match this evaluation. Reload the page."))
+        comment = comment.strip()[:4000]
+        if value is not None or comment or selected:
+            payload[str(qid)] = [value, comment, selected]
 
     with transaction.atomic():
         claimed = EvaluationInvite.objects.filter(pk=invite.pk, answered_on__isnull=True).update(
@@ -192,7 +214,7 @@ def evaluations_release(*, now) -> int:
     released = 0
     for evaluation_id in (EvaluationPending.objects.values_list("evaluation_id", flat=True).distinct().order_by()):
         with transaction.atomic():
-            evaluation = (Evaluation.objects.select_for_update().select_related("gathering")
+            evaluation = (Evaluation.objects.select_for_update(of=("self",)).select_related("gathering")
                           .filter(pk=evaluation_id).first())
             if evaluation is None:
                 continue
@@ -208,30 +230,32 @@ def evaluations_release(*, now) -> int:
                     EvaluationPending(evaluation=evaluation, role_category=p.role_category, answers=p.answers)
                     for p in pending])
                 continue
-            items = [(p.role_category, {int(q): (v, c) for q, (v, c) in p.answers.items()}) for p in pending]
+            items = [(p.role_category, {int(q): (a[0], a[1], a[2] if len(a) > 2 else []) for q, a in p.answers.items()})
+                     for p in pending]
             if len(pending) < k:  # closing with a small remainder: re-write the whole evaluation as one batch
                 earlier: dict = {}
-                for response_id, role, qid, value, comment in (
+                for response_id, role, qid, value, comment, selected in (
                         EvaluationResponse.objects.filter(evaluation=evaluation)
                         .values_list("pk", "role_category", "answers__question_id", "answers__value",
-                                     "answers__comment")):
+                                     "answers__comment", "answers__selected")):
                     entry = earlier.setdefault(response_id, (role, {}))
                     if qid is not None:
-                        entry[1][qid] = (value, comment)
+                        entry[1][qid] = (value, comment, selected or [])
                 items += list(earlier.values())
                 EvaluationResponse.objects.filter(evaluation=evaluation).delete()
                 rng.shuffle(items)
             answered = Counter(dict(
                 evaluation.invites.filter(answered_on__isnull=False)
-                .values_list("registration__role_category").annotate(n=Count("pk")).order_by()))
+                .values_list("role_category").annotate(n=Count("pk")).order_by()))
             keep = kept_roles({role or "": n for role, n in answered.items()})
             questions = set(evaluation.questions.values_list("pk", flat=True))
             responses, rows = [], []
             for role, answers in items:
                 response = EvaluationResponse(evaluation=evaluation, role_category=role if role in keep else "")
                 responses.append(response)
-                rows += [EvaluationAnswer(response=response, question_id=qid, value=value, comment=comment)
-                         for qid, (value, comment) in answers.items() if qid in questions]
+                rows += [EvaluationAnswer(response=response, question_id=qid, value=value, comment=comment,
+                                          selected=selected)
+                         for qid, (value, comment, selected) in answers.items() if qid in questions]
             rng.shuffle(rows)
             EvaluationResponse.objects.bulk_create(responses)
             EvaluationAnswer.objects.bulk_create(rows)

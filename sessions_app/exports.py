@@ -1,4 +1,5 @@
-"""Registration and attendance lists as XLSX and CSV, for the venue and the caterer (``absolutt.tables``)."""
+"""Registration and attendance lists as XLSX and CSV, for the venue and the caterer (``absolutt.tables``);
+evaluation results and answers as XLSX and CSV, with numbers only from the anonymity boundary."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from absolutt import tables
 from absolutt.tables import safe_text as _safe
 
-from .models import Gathering, Registration
+from .anonymity import min_answers
+from .models import EvaluationAnswer, EvaluationQuestion, Gathering, Registration
 
 
 def registrations_sheet(gathering: Gathering) -> tables.Sheet:
@@ -52,30 +54,43 @@ def registrations_csv(gathering: Gathering) -> bytes:
 def _evaluation_tables(gathering: Gathering, results: dict, rows: tuple | None) -> dict:
     """The export's three tables: results per question, the answers (when the boundary allows them) and the
     legend of the scale. Every text is formula-safe; answers are numbers 1–3."""
-    from .anonymity import min_answers
-    from .models import EvaluationAnswer
-
     k = min_answers()
     hidden = _("Hidden (fewer than %(n)s answers)") % {"n": k}
+    scale, choice = EvaluationQuestion.Kind.SCALE, EvaluationQuestion.Kind.CHOICE
     summary = [[_("Question"), _("Answers"), _("i liten grad"), _("i noen grad"), _("i stor grad"), _("Mean (1–3)")]]
+    options = [[_("Question"), _("Option"), _("Ticked"), _("Share of those who answered (%)")]]
     for r in results["questions"]:
-        if r.cell.hidden:
-            summary.append([r.question.text, f"< {k}" if r.answered else 0, hidden, None, None, None])
-        else:
-            summary.append([r.question.text, r.n, *r.counts, r.mean])
+        if r.kind == scale:
+            if r.cell.hidden:
+                summary.append([r.question.text, f"< {k}" if r.answered else 0, hidden, None, None, None])
+            else:
+                summary.append([r.question.text, r.n, *r.counts, r.mean])
+        elif r.kind == choice:
+            if r.options is None:
+                options.append([r.question.text, hidden, None, None])
+            for label, n, share in r.options or []:
+                options.append([r.question.text, label, n, share])
     if rows is None:
         answers = [[_("The answers themselves are exported only when at least %(n)s have answered.") % {"n": k}]]
     else:
         questions, lines = rows
         header: list = []
         for q in questions:
-            header += [f"{q.text} (1–3)", f"{_('Utdyp')}: {q.text}"]
+            if q.kind == scale:
+                header += [f"{q.text} (1–3)", f"{_('Utdyp')}: {q.text}"]
+            elif q.kind == choice:
+                header += [q.text, f"{_('Utdyp')}: {q.text}"]
+            else:
+                header.append(q.text)
         answers = [header, *lines]
     legend = [[_("Value"), _("Meaning")]] + [[value, str(label)] for value, label in EvaluationAnswer.Scale.choices]
     legend.append([None, _("Results and answers are shown only where at least %(n)s answered; the answers are in "
                             "random order, without names, times or role categories.") % {"n": k}])
     heading = f"{_('Evaluation')}: {gathering.title} – {timezone.localtime(gathering.starts_at):%d.%m.%Y}"
-    return {"heading": heading, _("Results"): summary, _("Answers"): answers, _("Legend"): legend}
+    tables = {"heading": heading, _("Results"): summary}
+    if len(options) > 1:
+        tables[_("Multiple choice")] = options
+    return tables | {_("Answers"): answers, _("Legend"): legend}
 
 
 def _cell(value):

@@ -264,11 +264,15 @@ class CalendarFeed(models.Model):
 # --- Evaluations after every samling ------------------------------------------------------------
 
 class Evaluation(models.Model):
-    """The evaluation of one samling. Answers are anonymous by design: an invitation records *that* a
-    person answered (to stop double answers and chase non-respondents); the answers themselves have
-    random ids, no timestamps and no link to the invitation or the person."""
+    """The evaluation of one samling, or a round's end-of-round survey (``survey_round``, sent to the
+    round's core-group members when the regional coordinator opens it). Answers are anonymous by design: an
+    invitation records *that* a person answered (to stop double answers and chase non-respondents); the
+    answers themselves have random ids, no timestamps and no link to the invitation or the person."""
 
-    gathering = models.OneToOneField(Gathering, on_delete=models.CASCADE, related_name="evaluation")
+    gathering = models.OneToOneField(Gathering, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="evaluation")
+    survey_round = models.OneToOneField("programmes.Round", on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="end_survey", verbose_name=_("end-of-round survey of"))
     reminder_after_days = models.PositiveSmallIntegerField(_("reminder to non-respondents after (days)"), default=4)
     close_after_days = models.PositiveSmallIntegerField(_("closes after (days)"), default=14)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -277,27 +281,54 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(condition=Q(gathering__isnull=True) ^ Q(survey_round__isnull=True),
+                                   name="evaluation_of_samling_or_round"),
+        ]
 
     def __str__(self) -> str:
-        return f"Evaluering: {self.gathering}"
+        return f"Evaluering: {self.gathering or self.survey_round}"
+
+    @property
+    def is_survey(self) -> bool:
+        return self.survey_round_id is not None
+
+    @property
+    def round(self):
+        return self.survey_round if self.is_survey else self.gathering.round
+
+    @property
+    def title(self) -> str:
+        return self.gathering.title if self.gathering_id else str(_("End-of-round survey"))
 
     @property
     def opens_at(self):
-        return self.gathering.ends_at
+        """A samling's evaluation opens when it ends; a survey when it is sent (never, until then)."""
+        if self.gathering_id:
+            return self.gathering.ends_at
+        return self.sent_at
 
     @property
     def closes_at(self):
-        return self.gathering.ends_at + timedelta(days=self.close_after_days)
+        opens = self.opens_at
+        return opens + timedelta(days=self.close_after_days) if opens else None
 
     @property
     def is_open(self) -> bool:
-        return self.opens_at <= timezone.now() < self.closes_at
+        return self.opens_at is not None and self.opens_at <= timezone.now() < self.closes_at
 
 
 class EvaluationQuestion(models.Model):
-    """A question on the three-point scale (i liten grad / i noen grad / i stor grad) with an optional
-    "Utdyp". Rows without evaluation and round are the national shared core (kept by the national lead);
-    rows with a round only are that round's template; rows with an evaluation are the questions asked."""
+    """A question: on the three-point scale (i liten grad / i noen grad / i stor grad) with an optional
+    "Utdyp", multiple choice (``options``; with an optional "Utdyp"), or free text. Rows without evaluation
+    and round are the national shared core (kept by the national lead); rows with a round only are that
+    round's template; rows with an evaluation are the questions asked. ``part`` is the heading of the part
+    of the form the question opens (the study's survey has five)."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Three-point scale with Utdyp")
+        CHOICE = "choice", _("Multiple choice")
+        TEXT = "text", _("Free text")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
     round = models.ForeignKey("programmes.Round", on_delete=models.CASCADE, null=True, blank=True,
@@ -306,6 +337,9 @@ class EvaluationQuestion(models.Model):
     core_key = models.SlugField(max_length=40, blank=True, help_text="Same key = same question across regions")
     text = models.CharField(_("question"), max_length=400)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind of question"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    part = models.CharField(_("part"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("evaluation question")
@@ -325,6 +359,8 @@ class EvaluationInvite(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.SET_NULL, null=True, related_name="+")
     name = models.CharField(max_length=200)
     email = models.EmailField()
+    # the role the person is registered with (registration or core group), for the rule on stored roles
+    role_category = models.CharField(max_length=20, blank=True, choices=RoleCategory.choices)
     token = models.CharField(max_length=64, unique=True, default=_feed_token)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_on = models.DateField(null=True, blank=True, help_text="Only the date: no time that could be matched to an answer")
@@ -381,6 +417,7 @@ class EvaluationAnswer(models.Model):
     response = models.ForeignKey(EvaluationResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(EvaluationQuestion, on_delete=models.CASCADE, related_name="answers")
     value = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
+    selected = models.JSONField(default=list, blank=True)  # multiple choice: the indexes of the options ticked
     comment = models.TextField(_("Utdyp"), blank=True)
 
     class Meta:

@@ -114,7 +114,7 @@ def test_answers_have_no_path_to_the_person_in_the_database(held):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)} WHERE 1 = 0")
             columns |= {c[0] for c in cursor.description}
     assert columns == {"id", "evaluation_id", "role_category", "response_id", "question_id", "value", "comment",
-                       "answers"}
+                       "selected", "answers"}
     related = {f.related_model for f in EvaluationPending._meta.get_fields() if f.is_relation and f.many_to_one}
     assert related == {g.evaluation.__class__}
     # the invitation records only the date it was answered

@@ -123,8 +123,8 @@ def test_attendee_answers_the_evaluation_from_the_email_link(page, live_server, 
     # Stored once, anonymously, in the pending pool; the invitation only knows the date it was answered.
     pending = EvaluationPending.objects.get()
     assert (pending.evaluation, pending.role_category) == (g.evaluation, RoleCategory.ELECTED)
-    assert pending.answers == {str(questions[0].pk): [3, comment], str(questions[1].pk): [2, ""],
-                               str(questions[2].pk): [1, ""]}
+    assert pending.answers == {str(questions[0].pk): [3, comment, []], str(questions[1].pk): [2, "", []],
+                               str(questions[2].pk): [1, "", []]}
     # released into the results by the beat once the evaluation closes (fewer than k answered)
     assert evaluations.evaluations_release(now=g.evaluation.closes_at) == 1
     response = EvaluationResponse.objects.get()
@@ -173,7 +173,7 @@ def test_evaluation_form_is_usable_on_a_phone(phone_page, live_server, invited):
     axe_check(page)
     pending = EvaluationPending.objects.get()
     assert pending.role_category == RoleCategory.ADMINISTRATIVE
-    assert sorted(tuple(v) for v in pending.answers.values()) == [(2, ""), (2, "Nyttig")]
+    assert sorted(tuple(v[:2]) for v in pending.answers.values()) == [(2, ""), (2, "Nyttig")]
     assert EvaluationInvite.objects.get(email=present[1].email).answered_on == timezone.localdate()
 
 
