@@ -31,6 +31,8 @@ from absolutt import access, tables
 from interwork.selectors import participant_work
 from programmes.models import Round
 from sessions_app import anonymity
+from sessions_app.evaluations import SURVEY
+from sessions_app.models import EvaluationQuestion
 
 from . import overview as progress
 
@@ -230,6 +232,30 @@ def _core_means_table(key: str, first: str, rows: list[tuple[str, str, progress.
     return t
 
 
+def _survey_table(levels: list[tuple[str, list[int]]]) -> Table:
+    """The end-of-round survey's scale questions (the study's survey, the same in every round): the mean per
+    level (region, country) over the rounds whose answers to the question are shown (at least k)."""
+    leaves = anonymity.survey_leaves(sorted({rid for _label, ids in levels for rid in ids}))
+    t = Table("survey_by_region", _("End-of-round survey: mean per region"),
+              _("Mean answer (1 = i liten grad, 3 = i stor grad) to the end-of-round survey's questions, the same in "
+                "every round, over the rounds where at least %(n)s answered the question; the number of answers "
+                "in brackets.") % {"n": anonymity.min_answers()},
+              [Column(_("Question"))] + [Column(label) for label, _ids in levels], empty=_("No survey answers yet."))
+    for _part, items in SURVEY:
+        for kind, key, text in items:
+            if kind != EvaluationQuestion.Kind.SCALE:
+                continue
+            cells = []
+            for _label, ids in levels:
+                c = anonymity.total(leaves.get(rid, {}).get(key, anonymity.EMPTY) for rid in ids)
+                cells.append(Cell(c.mean, f"{_fmt(c.mean, 'mean')} ({c.n})") if not c.hidden
+                             else Cell(None, f"< {anonymity.min_answers()}" if c.left_out else "–"))
+            t.add([text] + cells)
+    if not leaves:
+        t.rows = []
+    return t
+
+
 def _at_risk_table(items: list[progress.AtRisk], *, with_round: bool) -> Table:
     columns = [Column(_("Participant"))] + ([Column(_("Round")), Column(_("Region"))] if with_round else []) + [
         Column(_("Reasons"))]
@@ -300,6 +326,9 @@ def _national_page(request) -> Page:
             "core_by_region", _("Region"),
             [(r.region.name, reverse("progress:region", args=[r.region.slug]), r.core) for r in o.regions]
             + [(_("Whole country"), "", o.core)], o.core_keys),
+        "survey_by_region": _survey_table(
+            [(r.region.name, [rr.round.pk for rr in r.rounds]) for r in o.regions]
+            + [(_("Whole country"), [rr.round.pk for r in o.regions for rr in r.rounds])]),
         "at_risk": _at_risk_table(o.at_risk, with_round=True),
     }
     charts = {"rates": _rate_chart("rates", labels, measures, what),

@@ -327,3 +327,18 @@ def export_rows(evaluation: Evaluation, results: dict) -> tuple[list[EvaluationQ
         rows.append(line)
     random.SystemRandom().shuffle(rows)
     return questions, rows
+
+
+# --- The end-of-round survey across rounds and regions ---------------------------------------------------
+
+def survey_leaves(round_ids: list[int]) -> dict[int, dict[str, Cell]]:
+    """Per round, the end-of-round survey's scale questions by shared key, each a leaf cell (hidden below
+    k). A region's or the country's result is ``total`` over its rounds' leaves. One query."""
+    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
+    for row in (EvaluationAnswer.objects.filter(question__evaluation__survey_round_id__in=round_ids,
+                                                question__kind=EvaluationQuestion.Kind.SCALE, value__isnull=False)
+                .values("question__evaluation__survey_round_id", "question__core_key")
+                .annotate(**_value_counts()).order_by()):
+        cells[row["question__evaluation__survey_round_id"]][row["question__core_key"]] = leaf(
+            [row["low"], row["some"], row["high"]])
+    return cells

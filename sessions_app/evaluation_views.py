@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from absolutt import access
 from municipalities.models import RoleCategory
@@ -116,10 +118,7 @@ def _results_access(request, pk):
     return gathering
 
 
-@login_required
-def evaluation_results(request, pk):
-    gathering = _results_access(request, pk)
-    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+def _results_page(request, evaluation, round_, gathering=None):
     data = anonymity.samling_results(evaluation)
     chart = {"labels": [r.question.text for r in data["questions"] if r.counts],
              "series": [r.shares for r in data["questions"] if r.counts]}
@@ -129,11 +128,63 @@ def evaluation_results(request, pk):
         roles = []
     role_rows = [(r.question, [r.by_role.get(key) for key, _label in roles]) for r in data["questions"]
                  if r.by_role and roles]
+    if gathering is not None:
+        exports_ = [reverse("sessions_app:evaluation_export", args=[gathering.pk, fmt]) for fmt in ("xlsx", "csv")]
+    else:
+        exports_ = [reverse("sessions_app:survey_export", args=[round_.pk, fmt]) for fmt in ("xlsx", "csv")]
     return render(request, "sessions_app/evaluation_results.html", {
-        "gathering": gathering, "evaluation": evaluation, "round": gathering.round, **data, "chart": chart,
+        "gathering": gathering, "evaluation": evaluation, "round": round_, **data, "chart": chart,
         "roles": [label for _key, label in roles], "role_rows": role_rows,
-        "can_manage": access.can_manage_round(request.user, gathering.round),
+        "can_manage": access.can_manage_round(request.user, round_),
+        "export_xlsx": exports_[0], "export_csv": exports_[1],
     })
+
+
+@login_required
+def evaluation_results(request, pk):
+    gathering = _results_access(request, pk)
+    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    return _results_page(request, evaluation, gathering.round, gathering)
+
+
+def _survey_round(request, round_pk, *, manage=False):
+    """Those who see the round's results see the survey; only those who manage the round send it. Others
+    who see the round get 403, outsiders 404."""
+    round_ = access.get_round_for_user(request.user, round_pk)
+    if not access.can_see_round_results(request.user, round_):
+        raise PermissionDenied
+    if manage and not access.can_manage_round(request.user, round_):
+        raise PermissionDenied
+    return round_
+
+
+@login_required
+def survey_results(request, round_pk):
+    """The round's end-of-round survey: its results for the round's organisers and the national lead, and
+    for the regional coordinator the button that sends it."""
+    round_ = _survey_round(request, round_pk)
+    evaluation = evaluations.survey_ensure(round_=round_)
+    return _results_page(request, evaluation, round_)
+
+
+@login_required
+@require_POST
+def survey_send(request, round_pk):
+    round_ = _survey_round(request, round_pk, manage=True)
+    try:
+        sent = evaluations.survey_send(round_=round_, now=timezone.now())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, ngettext("The survey was sent to %(n)s person.", "The survey was sent to %(n)s people.",
+                                           sent) % {"n": sent})
+    return redirect("sessions_app:survey_results", round_pk=round_.pk)
+
+
+@login_required
+def survey_export(request, round_pk, fmt):
+    round_ = _survey_round(request, round_pk)
+    return _export(evaluations.survey_ensure(round_=round_), fmt, f"sluttevaluering-{slugify(round_.title)}")
 
 
 class QuestionForm(forms.Form):
@@ -189,17 +240,20 @@ def round_evaluations(request, round_pk):
 @login_required
 def evaluation_export(request, pk, fmt):
     """The samling's results, and the anonymous answers when the anonymity boundary allows them."""
+    gathering = _results_access(request, pk)
+    return _export(evaluations.evaluation_ensure(gathering=gathering), fmt, f"evaluering-{slugify(gathering.title)}")
+
+
+def _export(evaluation, fmt, name):
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    gathering = _results_access(request, pk)
-    evaluation = evaluations.evaluation_ensure(gathering=gathering)
     results = anonymity.samling_results(evaluation)
     rows = anonymity.export_rows(evaluation, results)
     if fmt == "csv":
-        response = HttpResponse(exports.evaluation_csv(gathering, results, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.evaluation_csv(evaluation, results, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(exports.evaluation_xlsx(gathering, results, rows),
+        response = HttpResponse(exports.evaluation_xlsx(evaluation, results, rows),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="evaluering-{slugify(gathering.title)}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.notifications.services import email_enqueue_template
-from municipalities.models import RoleCategory
+from municipalities.models import CoreGroupMember, RoleCategory
 
 from .models import (
     Evaluation,
@@ -107,6 +107,99 @@ def question_delete(*, evaluation: Evaluation, question: EvaluationQuestion) -> 
     question.delete()
 
 
+# --- The end-of-round survey: the study's survey (NTNU, autumn 2021), sent to the core groups --------------
+
+# Parts and items of the study's survey. Part 1's background questions are left out but for the role
+# (asked on every form): the municipality's size band or other programmes would, with the role, narrow a
+# respondent down to a few people. Every item is part of the shared core (its key), so results compare
+# across rounds and regions.
+S, C, T = EvaluationQuestion.Kind.SCALE, EvaluationQuestion.Kind.CHOICE, EvaluationQuestion.Kind.TEXT
+SURVEY = [
+    ("Del 2: Kvalitet og kunnskapsgrunnlag (ståsted)", [
+        (S, "s-kunnskap-praksis", "I hvilken grad har programmet vektlagt at folkevalgte skal utvikle mer kunnskap om "
+                                  "praksis ved skoler, barnehager og andre deler av oppvekstsektoren?"),
+        (S, "s-handlingsrom", "I hvilken grad har programmet vektlagt at folkevalgte, administrasjon og ulike aktører i "
+                              "lokalsamfunnet sammen skal utvikle forståelse av handlingsrom?"),
+        (S, "s-rolleforstaelse", "I hvilken grad har programmet vektlagt at de sammen skal utvikle rolleforståelse?"),
+        (S, "s-ansvar", "I hvilken grad har programmet vektlagt at de sammen skal utvikle kunnskap om ansvar for barn og "
+                        "unges utdanning og oppvekst?"),
+        (T, "s-staasted", "På hvilken måte har arbeidet med programmet tatt utgangspunkt i kommunens eget "
+                          "ståsted/nåsituasjon?"),
+        (T, "s-grunnlag", "Hva har dannet det lokale grunnlaget for å realisere intensjoner om å legge til rette for "
+                          "gode oppvekstvilkår for barn og unge?"),
+        (T, "s-losninger", "Hvordan har arbeidet med programmet bidratt til gode løsninger for å møte barn og unges "
+                           "behov?"),
+        (T, "s-rollefordeling", "Hvordan har dere arbeidet med å utvikle kunnskap rundt rollefordeling, ansvar og "
+                                "handlingsrom?"),
+        (S, "s-helhetlig", "I hvilken grad har programmet lagt vekt på at kommunen utvikler en helhetlig utdannings- og "
+                           "oppvekstpolitikk?"),
+    ]),
+    ("Del 3: Fremtidsbilder og samskaping", [
+        (S, "s-inkluderende", "I hvilken grad har programmet lagt vekt på at kommunene utvikler en inkluderende "
+                              "utdannings- og oppvekstpolitikk?"),
+        (S, "s-broer", "I hvilken grad har programmet bidratt til å bygge broer på tvers av tjenestegrenser?"),
+        (S, "s-nettverk", "I hvilken grad har arbeidet mellom samlinger bidratt til involvering og nettverksbygging "
+                          "mellom sentrale aktører knyttet til barn og unges oppvekst?"),
+        (S, "s-planverk", "I hvilken grad finnes det spor av programmets intensjoner i det kommunale planverket?"),
+        (S, "s-tiltak", "I hvilken grad har deltakelse i Absolutt ført til nye, konkrete tiltak som ellers ikke ville "
+                        "blitt realisert?"),
+        (C, "s-interessenter", "Kryss av for hvilke av de følgende interessenter programmet har bidratt til å engasjere:"),
+        (T, "s-interessenter-utdyp", "Utdyp, på hvilken måte de ulike interessenter har bidratt:"),
+        (S, "s-varig-tjenester", "I hvilken grad bidrar programmet til å gi varige endringer i tjenestestedene "
+                                 "(skole/barnehage/andre)?"),
+        (S, "s-varig-administrasjon", "I hvilken grad bidrar programmet til å gi varige endringer i administrasjonen?"),
+        (S, "s-varig-politisk", "I hvilken grad bidrar programmet til å gi varige endringer på politisk/folkevalgt nivå?"),
+        (S, "s-mestring", "I hvilken grad har programmet bidratt til troen på det å mestre utfordringer knyttet til "
+                          "arbeid med barn og unges oppvekst?"),
+    ]),
+    ("Del 4: Utviklingsprosesser og styrket profesjonsfellesskap", [
+        (S, "s-relevans", "I hvilken grad har programmet Absolutt vært relevant for din rolle/oppgave i kommunen?"),
+        (S, "s-relasjoner", "I hvilken grad har programmet bidratt til gode relasjoner mellom politikere og "
+                            "administrasjon?"),
+    ]),
+    ("Del 5: Suksesser og utfordringer", [
+        (T, "s-oppnadd", "Hva er det viktigste dere i din kommune har oppnådd? Hva har dere fått til?"),
+        (T, "s-suksess", "Hva er suksessfaktorene i lokal gjennomføring? Hva må til for å få det til?"),
+        (T, "s-utfordringer", "Hva har vært de største utfordringene i arbeidet?"),
+        (T, "s-tilfoye", "Har du noe å tilføye, kan du gjøre det her:"),
+    ]),
+]
+
+
+@transaction.atomic
+def survey_ensure(*, round_) -> Evaluation:
+    """The round's end-of-round survey with the study's parts and items (all in the shared core)."""
+    evaluation, created = Evaluation.objects.get_or_create(survey_round=round_)
+    if created:
+        order = 0
+        for part, items in SURVEY:
+            for kind, key, text in items:
+                EvaluationQuestion.objects.create(
+                    evaluation=evaluation, is_core=True, core_key=key, text=text, order=order, kind=kind, part=part,
+                    options=list(STAKEHOLDERS) if kind == EvaluationQuestion.Kind.CHOICE else [])
+                order += 1
+    return evaluation
+
+
+def survey_send(*, round_, now) -> int:
+    """Open the round's end-of-round survey and invite every active member of the round's core groups who
+    has an e-mail address (through the outbox). Safe to run twice: invitations are unique per person and
+    e-mail, and a survey is opened once. Returns how many e-mails were queued."""
+    evaluation = survey_ensure(round_=round_)
+    Evaluation.objects.filter(pk=evaluation.pk, sent_at__isnull=True).update(sent_at=now)
+    evaluation.refresh_from_db()
+    if not evaluation.is_open_at(now):
+        raise ValidationError(_("The end-of-round survey is closed."))
+    sent = 0
+    members = (CoreGroupMember.objects.filter(participant__round=round_, is_active=True).exclude(email="")
+               .order_by("pk"))
+    for m in members:
+        invite, _created = EvaluationInvite.objects.get_or_create(
+            evaluation=evaluation, email=m.email.lower(), defaults={"name": m.name, "role_category": m.role_category})
+        sent += _email(invite, "evaluation_invite", now)
+    return sent
+
+
 # --- Sending (beat sweep) -----------------------------------------------------------------------
 
 def evaluations_due(*, now) -> int:
@@ -130,6 +223,12 @@ def evaluations_due(*, now) -> int:
         if now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
             for invite in evaluation.invites.filter(answered_on__isnull=True):
                 sent += _email(invite, "evaluation_reminder", now)
+    # End-of-round surveys that are open: one reminder after the reminder period.
+    for evaluation in Evaluation.objects.filter(survey_round__isnull=False, sent_at__isnull=False,
+                                                sent_at__gte=now - SEND_WINDOW).select_related("survey_round"):
+        if evaluation.is_open_at(now) and now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
+            for invite in evaluation.invites.filter(answered_on__isnull=True):
+                sent += _email(invite, "evaluation_reminder", now)
     return sent
 
 
@@ -139,9 +238,11 @@ def _email(invite: EvaluationInvite, kind: str, now) -> int:
     evaluation = invite.evaluation
     row = email_enqueue_template(
         to=invite.email, template=f"emails/{kind}", language=language_of(invite.email),
-        context={"name": invite.name, "gathering": evaluation.gathering, "closes_at": evaluation.closes_at,
+        context={"name": invite.name, "title": evaluation.gathering.title if evaluation.gathering_id
+                 else evaluation.survey_round.title, "closes_at": evaluation.closes_at,
                  "path": reverse("sessions_app:evaluation_answer", kwargs={"token": invite.token})},
-        dedupe_key=f"{kind}:{invite.pk}", kind=kind, topic=f"gathering:{evaluation.gathering_id}",
+        dedupe_key=f"{kind}:{invite.pk}", kind=kind,
+        topic=f"gathering:{evaluation.gathering_id}" if evaluation.gathering_id else f"round:{evaluation.survey_round_id}",
     )
     return int(row is not None)
 

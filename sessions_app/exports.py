@@ -17,7 +17,7 @@ from absolutt import tables
 from absolutt.tables import safe_text as _safe
 
 from .anonymity import min_answers
-from .models import EvaluationAnswer, EvaluationQuestion, Gathering, Registration
+from .models import Evaluation, EvaluationAnswer, EvaluationQuestion, Gathering, Registration
 
 
 def registrations_sheet(gathering: Gathering) -> tables.Sheet:
@@ -51,7 +51,7 @@ def registrations_csv(gathering: Gathering) -> bytes:
 
 # --- Evaluation results (numbers only from the anonymity boundary) ---------------------------------------
 
-def _evaluation_tables(gathering: Gathering, results: dict, rows: tuple | None) -> dict:
+def _evaluation_tables(evaluation: Evaluation, results: dict, rows: tuple | None) -> dict:
     """The export's three tables: results per question, the answers (when the boundary allows them) and the
     legend of the scale. Every text is formula-safe; answers are numbers 1–3."""
     k = min_answers()
@@ -86,7 +86,11 @@ def _evaluation_tables(gathering: Gathering, results: dict, rows: tuple | None) 
     legend = [[_("Value"), _("Meaning")]] + [[value, str(label)] for value, label in EvaluationAnswer.Scale.choices]
     legend.append([None, _("Results and answers are shown only where at least %(n)s answered; the answers are in "
                             "random order, without names, times or role categories.") % {"n": k}])
-    heading = f"{_('Evaluation')}: {gathering.title} – {timezone.localtime(gathering.starts_at):%d.%m.%Y}"
+    if evaluation.gathering_id:
+        when = f"{timezone.localtime(evaluation.gathering.starts_at):%d.%m.%Y}"
+    else:
+        when = evaluation.survey_round.title
+    heading = f"{_('Evaluation')}: {evaluation.title} – {when}"
     tables = {"heading": heading, _("Results"): summary}
     if len(options) > 1:
         tables[_("Multiple choice")] = options
@@ -99,8 +103,8 @@ def _cell(value):
     return ILLEGAL_CHARACTERS_RE.sub("", _safe(value))
 
 
-def evaluation_xlsx(gathering: Gathering, results: dict, rows: tuple | None) -> bytes:
-    tables = _evaluation_tables(gathering, results, rows)
+def evaluation_xlsx(evaluation: Evaluation, results: dict, rows: tuple | None) -> bytes:
+    tables = _evaluation_tables(evaluation, results, rows)
     heading = tables.pop("heading")
     wb = Workbook()
     wb.remove(wb.active)
@@ -121,8 +125,8 @@ def evaluation_xlsx(gathering: Gathering, results: dict, rows: tuple | None) -> 
     return out.getvalue()
 
 
-def evaluation_csv(gathering: Gathering, results: dict, rows: tuple | None) -> bytes:
-    tables = _evaluation_tables(gathering, results, rows)
+def evaluation_csv(evaluation: Evaluation, results: dict, rows: tuple | None) -> bytes:
+    tables = _evaluation_tables(evaluation, results, rows)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_safe(tables.pop("heading"))])

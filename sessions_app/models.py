@@ -313,9 +313,12 @@ class Evaluation(models.Model):
         opens = self.opens_at
         return opens + timedelta(days=self.close_after_days) if opens else None
 
+    def is_open_at(self, when) -> bool:
+        return self.opens_at is not None and self.opens_at <= when < self.closes_at
+
     @property
     def is_open(self) -> bool:
-        return self.opens_at is not None and self.opens_at <= timezone.now() < self.closes_at
+        return self.is_open_at(timezone.now())
 
 
 class EvaluationQuestion(models.Model):

@@ -108,3 +108,104 @@ def test_answers_that_do_not_fit_the_question_are_refused(samling):
             evaluations.evaluation_answer(token=invite.token, role_category="elected", answers=answers)
     invite.refresh_from_db()
     assert invite.answered_on is None
+
+
+# --- The end-of-round survey -------------------------------------------------------------------------------
+
+@pytest.fixture
+def core_groups(cast):
+    """Region a's round: six more active members with e-mail (seven with the cast's), one inactive, one
+    without e-mail. Region b's round: two more (four with the cast's two)."""
+    from .factories import CoreGroupMemberFactory
+
+    for i in range(6):
+        CoreGroupMemberFactory(participant=cast.a.participant if i % 2 else cast.a.other_participant,
+                               role_category="elected" if i < 3 else "administrative")
+    CoreGroupMemberFactory(participant=cast.a.participant, is_active=False, email="inactive@k.example")
+    CoreGroupMemberFactory(participant=cast.a.participant, email="")
+    for _i in range(2):
+        CoreGroupMemberFactory(participant=cast.b.participant)
+    return cast
+
+
+def survey_answer(invite, value: int) -> None:
+    from sessions_app.models import EvaluationQuestion
+
+    evaluation = invite.evaluation
+    data = {}
+    for q in evaluation.questions.all():
+        if q.kind == EvaluationQuestion.Kind.SCALE:
+            data[f"q{q.pk}"] = str(value)
+        elif q.kind == EvaluationQuestion.Kind.CHOICE:
+            data[f"m{q.pk}"] = ["0", "1"]
+        else:
+            data[f"c{q.pk}"] = "Vi fikk til mye"
+    assert answer(invite, data) == 200
+
+
+def test_end_of_round_survey_sent_to_the_core_groups_once(core_groups, client):
+    from absolutt.notifications.models import OutgoingEmail
+
+    cast = core_groups
+    client.force_login(cast.a.regional_coordinator)
+    url = reverse("sessions_app:survey_send", args=[cast.a.round.pk])
+    assert client.post(url).status_code == 302
+    survey = cast.a.round.end_survey
+    emails = set(survey.invites.values_list("email", flat=True))
+    assert len(emails) == 8 and "inactive@k.example" not in emails  # the cast's two members and six more
+    assert OutgoingEmail.objects.filter(kind="evaluation_invite").count() == 8
+    assert client.post(url).status_code == 302  # twice: nobody gets it twice
+    assert OutgoingEmail.objects.filter(kind="evaluation_invite").count() == 8
+    # the study's survey: parts 2–5, its items, the stakeholders as multiple choice; all in the shared core
+    questions = list(survey.questions.order_by("order"))
+    assert [p for p in dict.fromkeys(q.part for q in questions)] == [p for p, _items in evaluations.SURVEY]
+    assert all(q.is_core and q.core_key for q in questions)
+    assert {q.kind for q in questions} == {"scale", "choice", "text"}
+    stakeholders = next(q for q in questions if q.kind == "choice")
+    assert stakeholders.options == list(evaluations.STAKEHOLDERS)
+    # one reminder after the reminder days
+    later = survey.opens_at + timedelta(days=survey.reminder_after_days, minutes=1)
+    assert evaluations.evaluations_due(now=later) == 8
+    assert evaluations.evaluations_due(now=later) == 0
+
+
+@pytest.mark.parametrize("who,results,send", [
+    ("regional_coordinator", 200, 302), ("competence_partner", 200, 403), ("national_lead", 200, 403),
+    ("municipal_coordinator", 403, 403), ("core_group_member", 403, 403), ("other_region_coordinator", 404, 404),
+])
+def test_survey_permissions(cast, client, who, results, send):
+    user = {"regional_coordinator": cast.a.regional_coordinator, "competence_partner": cast.a.competence_partner,
+            "national_lead": cast.national_lead, "municipal_coordinator": cast.a.municipal_coordinator,
+            "core_group_member": cast.a.core_group_member, "other_region_coordinator": cast.b.regional_coordinator}[who]
+    client.force_login(user)
+    assert client.get(reverse("sessions_app:survey_results", args=[cast.a.round.pk])).status_code == results
+    assert client.get(reverse("sessions_app:survey_export", args=[cast.a.round.pk, "csv"])).status_code == results
+    assert client.post(reverse("sessions_app:survey_send", args=[cast.a.round.pk])).status_code == send
+    assert client.get(reverse("sessions_app:survey_send", args=[cast.a.round.pk])).status_code == 405
+
+
+def test_survey_results_compare_across_rounds_and_regions_on_the_shared_core(core_groups, client):
+    """Region a's round: eight answered "i stor grad"; region b's round: four answered "i liten grad"
+    (hidden, and left out of the country's mean)."""
+    cast = core_groups
+    now = timezone.now()
+    evaluations.survey_send(round_=cast.a.round, now=now)
+    evaluations.survey_send(round_=cast.b.round, now=now)
+    for invite in cast.a.round.end_survey.invites.all():
+        survey_answer(invite, 3)
+    for invite in cast.b.round.end_survey.invites.all():
+        survey_answer(invite, 1)
+    evaluations.evaluations_release(now=now + timedelta(days=60))
+    client.force_login(cast.national_lead)
+    page = client.get(reverse("sessions_app:survey_results", args=[cast.a.round.pk]))
+    assert page.status_code == 200
+    shown = [r for r in page.context["questions"] if r.kind == "scale"]
+    assert shown and all(r.cell.counts == (0, 0, 8) for r in shown)
+    hidden = client.get(reverse("sessions_app:survey_results", args=[cast.b.round.pk])).context["questions"]
+    assert all(r.hidden for r in hidden)
+    table = client.get(reverse("progress:national")).context["page"].tables["survey_by_region"]
+    columns = [c.label for c in table.columns]
+    a, b, country = (columns.index(cast.a.region.name), columns.index(cast.b.region.name), len(columns) - 1)
+    assert table.rows
+    for row in table.rows:
+        assert row.cells[a].text == "3,00 (8)" and row.cells[b].text == "< 5" and row.cells[country].text == "3,00 (8)"

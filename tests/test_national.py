@@ -370,7 +370,7 @@ def test_pages_show_charts_with_tables_and_drill_down_links(client, programme):
     assert 'role="img"' in body and "aria-label=" in body
     assert 'id="chart-rates-data" type="application/json"' in body
     assert "<script>" not in body.replace("<script src", "")  # no inline script (CSP)
-    assert body.count("<caption ") == 5 and 'scope="row"' in body and 'scope="col"' in body
+    assert body.count("<caption ") == 6 and 'scope="row"' in body  # with the end-of-round survey and 'scope="col"' in body
     assert reverse("progress:region", args=["mr"]) in body
     assert reverse("progress:round", args=[programme.round.pk]) in body
     assert reverse("progress:participant", args=[programme.p["Eide"].pk]) in body  # at risk
@@ -385,7 +385,7 @@ def test_xlsx_has_every_table_of_the_page(client, programme):
     response = client.get(reverse("progress:national_xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert len(wb.sheetnames) == 5
+    assert len(wb.sheetnames) == 6
     regions = wb[wb.sheetnames[0]]
     rows = list(regions.iter_rows(min_row=2, values_only=True))
     data = {r[0]: r for r in rows[1:]}
