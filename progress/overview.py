@@ -538,7 +538,7 @@ def _merged_core(snap: _Snapshot, round_ids) -> CoreResults:
 
 def national_overview(rounds_qs: QuerySet[Round] | None = None, *, now: datetime | None = None) -> NationalOverview:
     """Every region (also those without rounds) with its rounds, the national totals, the shared core
-    results per level and the participants at risk in rounds that are not completed. Eleven queries."""
+    results per level and the participants at risk in rounds that are not completed. Twelve queries."""
     rounds_qs = Round.objects.all() if rounds_qs is None else rounds_qs
     snap = _snapshot(rounds_qs, now=now)
     by_region: dict[int, list[RoundRow]] = defaultdict(list)
@@ -558,7 +558,7 @@ def national_overview(rounds_qs: QuerySet[Round] | None = None, *, now: datetime
 
 def region_overview(region: Region, rounds_qs: QuerySet[Round], *, now: datetime | None = None) -> RegionOverview:
     """One region: its rounds in ``rounds_qs`` with their measures, the region's totals and core results,
-    and the participants at risk in its rounds that are not completed. Ten queries."""
+    and the participants at risk in its rounds that are not completed. Eleven queries."""
     snap = _snapshot(rounds_qs.filter(region=region), now=now)
     rows = _round_rows(snap)
     return RegionOverview(
@@ -570,7 +570,7 @@ def region_overview(region: Region, rounds_qs: QuerySet[Round], *, now: datetime
 
 def round_overview(round_: Round, *, now: datetime | None = None) -> RoundOverview:
     """One round: its measures, every participant's measures and risk reasons, each samling (registered,
-    attended, evaluation response) and each assignment (delivered, on time, overdue). Thirteen queries."""
+    attended, evaluation response) and each assignment (delivered, on time, overdue). Fourteen queries."""
     now = now or timezone.now()
     snap = _snapshot(Round.objects.filter(pk=round_.pk), now=now)
     round_ = snap.rounds[0] if snap.rounds else round_
