@@ -224,3 +224,19 @@ def test_gunicorn_access_log_has_no_token():
 
     conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     assert conf["logger_class"] is GunicornLogger
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("mfa_relaxed")
+def test_beat_releases_the_pool_every_minute(settings, cast):
+    from absolutt.celery import app
+    from sessions_app.tasks import evaluation_release
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "sessions_app.tasks.evaluation_release"]
+    assert len(entries) == 1 and entries[0]["schedule"] == 60.0
+    assert "sessions_app.tasks.evaluation_release" in app.tasks
+    g = samling(cast, 5)
+    for invite in EvaluationInvite.objects.filter(evaluation=g.evaluation):
+        answer(g, invite, "")
+    assert evaluation_release.delay().get() == 5
+    assert EvaluationResponse.objects.count() == 5 and EvaluationPending.objects.count() == 0
