@@ -2,16 +2,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from absolutt import access
+from absolutt import access, tables
 from municipalities.models import RoleCategory
 
 from . import anonymity, evaluations, exports
@@ -184,7 +183,7 @@ def survey_send(request, round_pk):
 @login_required
 def survey_export(request, round_pk, fmt):
     round_ = _survey_round(request, round_pk)
-    return _export(evaluations.survey_ensure(round_=round_), fmt, f"sluttevaluering-{slugify(round_.title)}")
+    return _export(evaluations.survey_ensure(round_=round_), fmt, ("sluttevaluering", round_.title))
 
 
 class QuestionForm(forms.Form):
@@ -241,19 +240,16 @@ def round_evaluations(request, round_pk):
 def evaluation_export(request, pk, fmt):
     """The samling's results, and the anonymous answers when the anonymity boundary allows them."""
     gathering = _results_access(request, pk)
-    return _export(evaluations.evaluation_ensure(gathering=gathering), fmt, f"evaluering-{slugify(gathering.title)}")
+    return _export(evaluations.evaluation_ensure(gathering=gathering), fmt, ("evaluering", gathering.title))
 
 
-def _export(evaluation, fmt, name):
+def _export(evaluation, fmt, name: tuple[str, ...]):
     if fmt not in ("xlsx", "csv"):
         raise Http404
     results = anonymity.samling_results(evaluation)
     rows = anonymity.export_rows(evaluation, results)
     if fmt == "csv":
-        response = HttpResponse(exports.evaluation_csv(evaluation, results, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.evaluation_xlsx(evaluation, results, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return tables.download(exports.evaluation_csv(evaluation, results, rows), name=tables.filename(*name, ext="csv"),
+                               content_type=tables.CSV_TYPE)
+    return tables.download(exports.evaluation_xlsx(evaluation, results, rows), name=tables.filename(*name, ext="xlsx"),
+                           content_type=tables.XLSX_TYPE)

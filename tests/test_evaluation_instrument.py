@@ -77,7 +77,7 @@ def test_multiple_choice_and_free_text_answered_and_shown_through_the_boundary(s
     wb = load_workbook(io.BytesIO(client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "xlsx"])).content))
     assert nb("Multiple choice") in wb.sheetnames
     rows = list(wb[nb("Multiple choice")].iter_rows(min_row=3, values_only=True))
-    assert ("Hvilke interessenter har dere engasjert?", "foreldre/foresatte", 4, 80.0) in rows
+    assert ("Hvilke interessenter har dere engasjert?", "foreldre/foresatte", 4, 0.8) in rows  # a percentage
     answers = [c for row in wb[nb("Answers")].iter_rows(min_row=3, values_only=True) for c in row]
     assert "foreldre/foresatte; barn og unge" in answers and "Tekst 4" in answers
 
