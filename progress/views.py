@@ -232,11 +232,11 @@ def _core_means_table(key: str, first: str, rows: list[tuple[str, str, progress.
     return t
 
 
-def _survey_table(levels: list[tuple[str, list[int]]]) -> Table:
+def _survey_table(key: str, title: str, levels: list[tuple[str, list[int]]]) -> Table:
     """The end-of-round survey's scale questions (the study's survey, the same in every round): the mean per
-    level (region, country) over the rounds whose answers to the question are shown (at least k)."""
+    level (round, region, country) over the rounds whose answers to the question are shown (at least k)."""
     leaves = anonymity.survey_leaves(sorted({rid for _label, ids in levels for rid in ids}))
-    t = Table("survey_by_region", _("End-of-round survey: mean per region"),
+    t = Table(key, title,
               _("Mean answer (1 = i liten grad, 3 = i stor grad) to the end-of-round survey's questions, the same in "
                 "every round, over the rounds where at least %(n)s answered the question; the number of answers "
                 "in brackets.") % {"n": anonymity.min_answers()},
@@ -327,6 +327,7 @@ def _national_page(request) -> Page:
             [(r.region.name, reverse("progress:region", args=[r.region.slug]), r.core) for r in o.regions]
             + [(_("Whole country"), "", o.core)], o.core_keys),
         "survey_by_region": _survey_table(
+            "survey_by_region", _("End-of-round survey: mean per region"),
             [(r.region.name, [rr.round.pk for rr in r.rounds]) for r in o.regions]
             + [(_("Whole country"), [rr.round.pk for r in o.regions for rr in r.rounds])]),
         "at_risk": _at_risk_table(o.at_risk, with_round=True),
@@ -357,6 +358,9 @@ def _region_page(request, slug: str) -> Page:
             "core_by_round", _("Round"),
             [(rr.round.title, reverse("progress:round", args=[rr.round.pk]), rr.core) for rr in o.rounds]
             + [(region.name, "", o.core)], o.core_keys),
+        "survey_by_round": _survey_table(
+            "survey_by_round", _("End-of-round survey: mean per round"),
+            [(rr.round.title, [rr.round.pk]) for rr in o.rounds] + [(region.name, [rr.round.pk for rr in o.rounds])]),
         "at_risk": _at_risk_table(o.at_risk, with_round=True),
     }
     charts = {"rates": _rate_chart("rates", labels, measures, _("round")),

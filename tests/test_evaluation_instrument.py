@@ -209,3 +209,6 @@ def test_survey_results_compare_across_rounds_and_regions_on_the_shared_core(cor
     assert table.rows
     for row in table.rows:
         assert row.cells[a].text == "3,00 (8)" and row.cells[b].text == "< 5" and row.cells[country].text == "3,00 (8)"
+    # the region page compares its rounds the same way
+    region = client.get(reverse("progress:region", args=[cast.b.region.slug])).context["page"].tables["survey_by_round"]
+    assert region.rows and all(row.cells[1].text == row.cells[2].text == "< 5" for row in region.rows)
