@@ -305,9 +305,9 @@ def export_rows(evaluation: Evaluation, results: dict) -> tuple[list[EvaluationQ
     questions whose result is shown; per question by kind: the scale's value (1–3 or ``None``) and its
     comment, the options ticked (their labels) and the comment, or the free text; no role category, no id;
     rows in random order."""
-    if results["responses"] < min_answers():
-        return None
     questions = [r.question for r in results["questions"] if not r.hidden]
+    if results["responses"] < min_answers() or not questions:
+        return None
     by_response: dict = defaultdict(dict)
     for rid, qid, value, selected, comment in (
             EvaluationAnswer.objects.filter(response__evaluation=evaluation, question__in=questions)

@@ -301,11 +301,14 @@ def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tupl
 
 def evaluations_release(*, now) -> int:
     """For each evaluation with answers in the pending pool, in one transaction under a lock on the
-    evaluation: when at least k are pending (or the evaluation has closed), release them all into
-    ``EvaluationResponse``/``EvaluationAnswer`` in random order under new random ids; otherwise re-write the
-    pending rows under new ids in random order, so that neither their transaction id, their place on disk
-    nor their id tells in which order people answered. When an evaluation closes with fewer than k left,
-    those are released together with every earlier response of it, re-written as one batch.
+    evaluation: when at least k are pending, release them all into ``EvaluationResponse``/``EvaluationAnswer``
+    in random order under new random ids; otherwise re-write the pending rows under new ids in random order,
+    so that neither their transaction id, their place on disk nor their id tells in which order people
+    answered.
+
+    Answers are only ever released in batches of at least k: a smaller batch could be told apart by
+    comparing the results (or the database) before and after it. What is left in the pool when the
+    evaluation closes — fewer than k — is therefore deleted unreleased.
 
     Safe to run twice or from two beats: the lock serialises them and a released row is gone from the pool.
     Returns how many answers were released."""
@@ -322,44 +325,31 @@ def evaluations_release(*, now) -> int:
             pending = list(EvaluationPending.objects.filter(evaluation=evaluation))
             if not pending:
                 continue
-            closed = now >= evaluation.closes_at
+            EvaluationPending.objects.filter(pk__in=[p.pk for p in pending]).delete()
             rng = random.SystemRandom()
             rng.shuffle(pending)
-            if len(pending) < k and not closed:
-                EvaluationPending.objects.filter(pk__in=[p.pk for p in pending]).delete()
-                EvaluationPending.objects.bulk_create([
-                    EvaluationPending(evaluation=evaluation, role_category=p.role_category, answers=p.answers)
-                    for p in pending])
+            if len(pending) < k:
+                if now < evaluation.closes_at:  # wait for more, under new ids in a new order
+                    EvaluationPending.objects.bulk_create([
+                        EvaluationPending(evaluation=evaluation, role_category=p.role_category, answers=p.answers)
+                        for p in pending])
                 continue
-            items = [(p.role_category, {int(q): (a[0], a[1], a[2] if len(a) > 2 else []) for q, a in p.answers.items()})
-                     for p in pending]
-            if len(pending) < k:  # closing with a small remainder: re-write the whole evaluation as one batch
-                earlier: dict = {}
-                for response_id, role, qid, value, comment, selected in (
-                        EvaluationResponse.objects.filter(evaluation=evaluation)
-                        .values_list("pk", "role_category", "answers__question_id", "answers__value",
-                                     "answers__comment", "answers__selected")):
-                    entry = earlier.setdefault(response_id, (role, {}))
-                    if qid is not None:
-                        entry[1][qid] = (value, comment, selected or [])
-                items += list(earlier.values())
-                EvaluationResponse.objects.filter(evaluation=evaluation).delete()
-                rng.shuffle(items)
             answered = Counter(dict(
                 evaluation.invites.filter(answered_on__isnull=False)
                 .values_list("role_category").annotate(n=Count("pk")).order_by()))
             keep = kept_roles({role or "": n for role, n in answered.items()})
             questions = set(evaluation.questions.values_list("pk", flat=True))
             responses, rows = [], []
-            for role, answers in items:
-                response = EvaluationResponse(evaluation=evaluation, role_category=role if role in keep else "")
+            for p in pending:
+                response = EvaluationResponse(evaluation=evaluation,
+                                              role_category=p.role_category if p.role_category in keep else "")
                 responses.append(response)
-                rows += [EvaluationAnswer(response=response, question_id=qid, value=value, comment=comment,
-                                          selected=selected)
-                         for qid, (value, comment, selected) in answers.items() if qid in questions]
+                for qid, (value, comment, *rest) in p.answers.items():
+                    if int(qid) in questions:
+                        rows.append(EvaluationAnswer(response=response, question_id=int(qid), value=value,
+                                                     comment=comment, selected=rest[0] if rest else []))
             rng.shuffle(rows)
             EvaluationResponse.objects.bulk_create(responses)
             EvaluationAnswer.objects.bulk_create(rows)
-            EvaluationPending.objects.filter(pk__in=[p.pk for p in pending]).delete()
             released += len(pending)
     return released

@@ -136,8 +136,9 @@ def test_pending_answers_lose_their_order_at_the_next_beat(cast):
     assert len(after) == 3 and len({x for _i, x in after}) == 1  # one transaction for all
     assert not ({i for i, _x in before} & {i for i, _x in after})  # new ids
     assert EvaluationResponse.objects.count() == 0  # nothing released below k
-    # when the evaluation closes, the three are released (and hidden, being fewer than k)
-    assert evaluations.evaluations_release(now=g.evaluation.closes_at) == 3
+    # when the evaluation closes with fewer than k, they are deleted, never released
+    assert evaluations.evaluations_release(now=g.evaluation.closes_at) == 0
+    assert EvaluationPending.objects.count() == 0 and EvaluationResponse.objects.count() == 0
     assert all(r.cell.hidden for r in anonymity.samling_results(g.evaluation)["questions"])
 
 
@@ -154,21 +155,24 @@ def test_release_is_safe_to_run_twice(cast):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("mfa_relaxed")
-def test_closing_with_a_small_remainder_rewrites_the_evaluation_as_one_batch(cast):
-    """Seven answers: five released, two left at closing. Released alone, the two would be tied to the
-    last two people to answer; they are released with the earlier five as one new batch instead."""
+def test_a_remainder_smaller_than_k_is_never_released(cast):
+    """Seven answers: five released, two left at closing. Released, the two would show up as the difference
+    between the results before and after (and in the database as a batch of two people): they are deleted
+    instead, and the results stay as they were."""
     g = samling(cast, 7)
     invites = list(EvaluationInvite.objects.filter(evaluation=g.evaluation).order_by("email"))
     for invite in invites[:5]:
         answer(g, invite, "")
-    evaluations.evaluations_release(now=timezone.now())
-    first = set(EvaluationResponse.objects.values_list("pk", flat=True))
+    assert evaluations.evaluations_release(now=timezone.now()) == 5
+    before = anonymity.samling_results(g.evaluation)["questions"][0].cell
+    released = set(EvaluationResponse.objects.values_list("pk", flat=True))
     for invite in invites[5:]:
         answer(g, invite, "")
-    assert evaluations.evaluations_release(now=g.evaluation.closes_at) == 2
-    after = set(EvaluationResponse.objects.values_list("pk", flat=True))
-    assert len(after) == 7 and not (first & after)
-    assert EvaluationAnswer.objects.filter(response__evaluation=g.evaluation).count() == 7
+    assert evaluations.evaluations_release(now=timezone.now()) == 0  # two: they wait
+    assert evaluations.evaluations_release(now=g.evaluation.closes_at) == 0  # closed: deleted
+    assert EvaluationPending.objects.count() == 0
+    assert set(EvaluationResponse.objects.values_list("pk", flat=True)) == released
+    assert anonymity.samling_results(g.evaluation)["questions"][0].cell == before
 
 
 @pytest.mark.django_db
