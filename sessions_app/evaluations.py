@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from absolutt.notifications.services import email_enqueue_template
 from municipalities.models import CoreGroupMember, RoleCategory
 
+from .anonymity import kept_roles, min_answers
 from .models import (
     Evaluation,
     EvaluationAnswer,
@@ -312,8 +313,6 @@ def evaluations_release(*, now) -> int:
 
     Safe to run twice or from two beats: the lock serialises them and a released row is gone from the pool.
     Returns how many answers were released."""
-    from .anonymity import kept_roles, min_answers
-
     k = min_answers()
     released = 0
     for evaluation_id in (EvaluationPending.objects.values_list("evaluation_id", flat=True).distinct().order_by()):
