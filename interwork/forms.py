@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import CoreGroupMember
-from sessions_app.forms import DateTimeLocalInput
+from sessions_app.forms import DateTimeLocalField, datetime_formfield
 from sessions_app.models import Gathering
 
 from .models import Assignment
@@ -11,10 +11,10 @@ from .models import Assignment
 class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
+        formfield_callback = datetime_formfield
         fields = ["title", "phase", "instructions", "given_after", "due_before", "opens_at", "due_at",
                   "due_days_before_gathering", "cutoff_at", "expected_attachments", "requires_both_levels"]
         widgets = {
-            "opens_at": DateTimeLocalInput(), "due_at": DateTimeLocalInput(), "cutoff_at": DateTimeLocalInput(),
             "instructions": forms.Textarea(attrs={"rows": 8}),
         }
 
@@ -71,5 +71,5 @@ class ReviewForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    new_due_at = forms.DateTimeField(label=_("New due time"), widget=DateTimeLocalInput())
+    new_due_at = DateTimeLocalField(label=_("New due time"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,8 +8,9 @@ from typing import NamedTuple
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from absolutt import access
 from absolutt.notifications.models import OutgoingEmail
-from municipalities.models import Participant, RoleCategory, covers_required_roles
+from municipalities.models import CoreGroupMember, Participant, RoleCategory, covers_required_roles
 
 from .models import Assignment, Extension, Submission
 
@@ -147,6 +148,18 @@ def levels_covered(submission: Submission) -> tuple[bool, bool]:
 def review_queue(round_ids) -> QuerySet[Submission]:
     return Submission.objects.filter(assignment__round_id__in=round_ids, status=Submission.Status.DELIVERED).select_related(
         "assignment", "participant__municipality", "participant__county").order_by("last_delivered_at")
+
+
+def feed_deadlines(user) -> QuerySet[Assignment]:
+    """The mellomarbeid deadlines in a person's calendar feed: the assignments of the rounds where they
+    coordinate or sit in the core group of a participant, or run the round."""
+    own = Participant.objects.filter(
+        Q(coordinator=user)
+        | Q(pk__in=CoreGroupMember.objects.filter(is_active=True).filter(Q(user=user) | Q(email__iexact=user.email))
+            .values("participant_id"))
+    ).values("round_id")
+    return Assignment.objects.filter(Q(round_id__in=own) | Q(round__in=access.managed_rounds(user))).select_related(
+        "round").order_by("due_at", "pk")
 
 
 def assignments_count(round_) -> int:

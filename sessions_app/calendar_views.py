@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from absolutt import access, tables
 
-from . import ical, selectors, services
+from . import ical, selectors, services, signals
 from .models import CalendarFeed, Registration
 
 
@@ -49,7 +49,10 @@ def feed_ics(request, token):
     if feed is None:
         raise Http404
     gatherings, video_for = selectors.feed_gatherings(feed.user)
-    content = ical.calendar_for(gatherings, name="Absolutt", video_for=video_for)
+    # The apps above samlinger add their own events (mellomarbeid deadlines) through a signal.
+    extra = [event for _receiver, events in signals.calendar_feed_events.send(sender=CalendarFeed, user=feed.user)
+             for event in events or ()]
+    content = ical.calendar_for(gatherings, name="Absolutt", video_for=video_for, events=extra)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -1,16 +1,34 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import CoreGroupMember, RoleCategory
 
 from .models import AgendaItem, Gathering
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"min": f"{FIRST_YEAR}-01-01T00:00", "max": f"{LAST_YEAR}-12-31T23:59", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def validate_plausible_year(value) -> None:
+    """A browser lets anyone type year 1 or 275760; such a time is a typing mistake (and beyond what the
+    time zone conversion can hold), so it is refused next to its field."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(_("Give a date between the years %(first)s and %(last)s."),
+                              params={"first": FIRST_YEAR, "last": LAST_YEAR}, code="year_out_of_range")
+
+
+class DateTimeLocalField(forms.DateTimeField):
+    widget = DateTimeLocalInput
+    default_validators = [validate_plausible_year]
 
 
 AT_LEAST_ONE = {
@@ -26,6 +44,13 @@ def _gathering_formfield(db_field, **kwargs):
     # 0 and negative numbers get the same clear message (not "must be at least 0").
     if db_field.name in AT_LEAST_ONE:
         kwargs.update(min_value=1, error_messages={"min_value": AT_LEAST_ONE[db_field.name]})
+    return datetime_formfield(db_field, **kwargs)
+
+
+def datetime_formfield(db_field, **kwargs):
+    """Model date-times are typed in a ``datetime-local`` input, in plausible years."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs["form_class"] = DateTimeLocalField
     return db_field.formfield(**kwargs)
 
 
@@ -39,10 +64,6 @@ class GatheringForm(forms.ModelForm):
             "capacity", "require_mix",
         ]
         widgets = {
-            "starts_at": DateTimeLocalInput(),
-            "ends_at": DateTimeLocalInput(),
-            "registration_opens_at": DateTimeLocalInput(),
-            "registration_deadline": DateTimeLocalInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -50,8 +71,8 @@ class GatheringForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
+        formfield_callback = datetime_formfield
         fields = ["starts_at", "title", "speaker"]
-        widgets = {"starts_at": DateTimeLocalInput()}
 
 
 class RegistrationForm(forms.Form):

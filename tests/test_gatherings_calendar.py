@@ -2,17 +2,24 @@
 Stable UIDs, SEQUENCE going up on a move, Europe/Oslo times across daylight saving, and a feed that holds
 only what its owner may see."""
 
+import json
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar
 
 from sessions_app import services
 from sessions_app.models import CalendarFeed, Gathering
 
+from .conftest import require
 from .factories import UserFactory
 from .gathering_factories import AgendaItemFactory, GatheringFactory, oslo
+from .interwork_factories import AssignmentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
@@ -227,3 +234,134 @@ def test_inactive_user_feed_is_404(client, cast, samlinger):
 
 def test_unknown_token_is_404(client, cast):
     assert client.get(reverse("sessions_app:feed_ics", args=["ikke-et-gyldig-token"])).status_code == 404
+
+
+# --- Every calendar program reads the same instants ------------------------------------------------
+
+ICAL_JS = Path(__file__).resolve().parent / "ical_instants.mjs"
+
+# Winter, summer and both daylight-saving weekends (2026: 29 March and 25 October; 2027: 28 March and
+# 31 October), with times on the Sunday itself either side of the change, and a samling across the change.
+DST_CASES = [
+    (oslo(2027, 1, 14, 10), oslo(2027, 1, 14, 15)),
+    (oslo(2027, 6, 10, 10), oslo(2027, 6, 10, 15)),
+    (oslo(2026, 3, 28, 10), oslo(2026, 3, 29, 15)),
+    (oslo(2026, 3, 29, 1, 30), oslo(2026, 3, 29, 3, 30)),
+    (oslo(2026, 10, 24, 10), oslo(2026, 10, 25, 15)),
+    (oslo(2026, 10, 25, 0, 30), oslo(2026, 10, 25, 3, 30)),
+    (oslo(2027, 3, 27, 9), oslo(2027, 3, 28, 16)),
+    (oslo(2027, 10, 30, 9), oslo(2027, 10, 31, 16)),
+    (oslo(2027, 10, 31, 12), oslo(2027, 11, 1, 12)),
+    (oslo(2035, 7, 1, 8), oslo(2035, 7, 1, 20)),
+]
+
+
+def ical_js_instants(content: bytes, tmp_path) -> dict[str, tuple[datetime, datetime]]:
+    """Start and end of every event, as ical.js (the parser of many web calendars) reads them, by UID."""
+    require(shutil.which("node") is not None and (Path(settings.BASE_DIR) / "node_modules" / "ical.js").is_dir(),
+            "this test needs node and the npm package ical.js (npm ci)")
+    path = tmp_path / "feed.ics"
+    path.write_bytes(content)
+    out = subprocess.run(["node", str(ICAL_JS), str(path)], capture_output=True, text=True, check=True, timeout=60)
+    return {uid: (datetime.fromisoformat(s), datetime.fromisoformat(e)) for uid, (s, e) in json.loads(out.stdout).items()}
+
+
+def own_tz_instants(cal: Calendar) -> dict[str, tuple[datetime, datetime]]:
+    """The same, by Python ``icalendar`` using the file's own VTIMEZONE (not the reader's tz database)."""
+    zones = {str(tz["TZID"]): tz.to_tz(lookup_tzid=False) for tz in cal.walk("VTIMEZONE")}
+
+    def utc(prop):
+        naive = prop.dt.replace(tzinfo=None)
+        return naive.replace(tzinfo=zones[prop.params["TZID"]]).astimezone(UTC)
+
+    return {str(e["UID"]): (utc(e["DTSTART"]), utc(e["DTEND"])) for e in cal.walk("VEVENT")}
+
+
+def test_vtimezone_repeats_by_rule_as_calendar_servers_write_it(client, cast):
+    gathering = GatheringFactory(round=cast.a.round, starts_at=oslo(2027, 6, 10, 10), ends_at=oslo(2027, 6, 10, 15),
+                                 registration_deadline=None)
+    client.force_login(cast.a.municipal_coordinator)
+    (vtimezone,) = parse(client.get(ics_url(gathering))).walk("VTIMEZONE")
+    rules = {c.name: c for c in vtimezone.subcomponents}
+    assert set(rules) == {"STANDARD", "DAYLIGHT"}
+    for component in rules.values():
+        assert "RDATE" not in component
+    assert dict(rules["DAYLIGHT"]["RRULE"]) == {"FREQ": ["YEARLY"], "BYMONTH": [3], "BYDAY": ["-1SU"]}
+    assert dict(rules["STANDARD"]["RRULE"]) == {"FREQ": ["YEARLY"], "BYMONTH": [10], "BYDAY": ["-1SU"]}
+    # The rule gives the same offsets as the tz database on every day from 1996 to 2040.
+    own, oslo_zone = vtimezone.to_tz(lookup_tzid=False), oslo(2000, 1, 1).tzinfo
+    day = datetime(1996, 1, 1, 12)
+    while day.year <= 2040:
+        assert day.replace(tzinfo=own).utcoffset() == day.replace(tzinfo=oslo_zone).utcoffset(), day
+        day += timedelta(days=1)
+
+
+def test_python_icalendar_and_ical_js_agree_on_every_instant(client, cast, tmp_path):
+    """Both parsers, each using only the file's own VTIMEZONE, give the intended UTC instants in winter,
+    summer and on the daylight-saving weekends (ical.js read summer times an hour off with RDATE lists)."""
+    gatherings = [GatheringFactory(round=cast.a.round, starts_at=s, ends_at=e, registration_deadline=None)
+                  for s, e in DST_CASES]
+    deadline = AssignmentFactory(round=cast.a.round, opens_at=oslo(2027, 5, 1, 9), due_at=oslo(2027, 6, 7, 23, 59))
+    content = client.get(feed_url(cast.a.municipal_coordinator)).content
+    intended = {g.ical_uid: (g.starts_at.astimezone(UTC), g.ends_at.astimezone(UTC)) for g in gatherings}
+    intended[deadline_uid(deadline)] = (datetime(2027, 6, 7, 21, 29, tzinfo=UTC), datetime(2027, 6, 7, 21, 59, tzinfo=UTC))
+
+    assert own_tz_instants(Calendar.from_ical(content)) == intended
+    assert ical_js_instants(content, tmp_path) == intended
+
+
+def test_newline_in_samling_title_gives_a_working_ics(client, cast):
+    client.force_login(cast.a.regional_coordinator)
+    response = client.post(reverse("sessions_app:gathering_create", args=[cast.a.round.pk]), {
+        "kind": "fellessamling", "number": "1", "title": "Fellessamling 1\r\nBehov for endring", "theme_question": "",
+        "description": "Linje én\r\nLinje to", "starts_at": "2027-03-25T10:00", "ends_at": "2027-03-25T15:00",
+        "format": "physical", "venue": "Kilden", "video_link": "", "organisers": "", "registration_opens_at": "",
+        "registration_deadline": "", "seats_per_participant": "5", "capacity": "",
+    })
+    assert response.status_code == 302
+    gathering = Gathering.objects.get()
+    response = client.get(ics_url(gathering))
+    assert response.status_code == 200
+    event = only_event(parse(response))
+    assert "Fellessamling 1" in str(event["SUMMARY"]) and "Behov for endring" in str(event["SUMMARY"])
+    assert "Linje én\nLinje to" in str(event["DESCRIPTION"])
+
+
+def test_year_one_date_in_the_samling_form_is_a_validation_error(client, cast):
+    client.force_login(cast.a.regional_coordinator)
+    response = client.post(reverse("sessions_app:gathering_create", args=[cast.a.round.pk]), {
+        "kind": "fellessamling", "number": "1", "title": "Fellessamling 1", "theme_question": "", "description": "",
+        "starts_at": "0001-01-01T00:00", "ends_at": "0001-01-01T05:00", "format": "physical", "venue": "Kilden",
+        "video_link": "", "organisers": "", "registration_opens_at": "", "registration_deadline": "0001-01-01T00:00",
+        "seats_per_participant": "5", "capacity": "",
+    })
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"starts_at", "ends_at", "registration_deadline"}
+    assert not Gathering.objects.exists()
+
+
+# --- Mellomarbeid deadlines in the personal feed -----------------------------------------------------
+
+def deadline_uid(assignment) -> str:
+    return f"frist-{assignment.pk}@absolutt.ks.no"
+
+
+def test_feed_holds_mellomarbeid_deadlines_of_the_persons_rounds(client, cast):
+    mine = AssignmentFactory(round=cast.a.round, title="Ståstedsanalyse", due_at=oslo(2027, 6, 7, 23, 59),
+                             opens_at=oslo(2027, 5, 1, 9))
+    theirs = AssignmentFactory(round=cast.b.round, title="Fremtidsbilde")
+    for user in [cast.a.municipal_coordinator, cast.a.core_group_member, cast.a.regional_coordinator]:
+        found = uids(client, feed_url(user))
+        assert deadline_uid(mine) in found and deadline_uid(theirs) not in found, user.email
+    assert uids(client, feed_url(cast.outsider)) == set()
+    assert deadline_uid(theirs) in uids(client, feed_url(cast.b.municipal_coordinator))
+
+    event = events(parse(client.get(feed_url(cast.a.municipal_coordinator))))[deadline_uid(mine)]
+    assert "Ståstedsanalyse" in str(event["SUMMARY"]) and str(event["SUMMARY"]).startswith("Frist")
+    assert event.decoded("DTEND") == oslo(2027, 6, 7, 23, 59)
+    assert str(event["URL"]).endswith(mine.get_absolute_url())
+
+    # A member who leaves the core group no longer gets the deadlines.
+    cast.a.member_row.is_active = False
+    cast.a.member_row.save()
+    assert deadline_uid(mine) not in uids(client, feed_url(cast.a.core_group_member))
