@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from absolutt import access
 from absolutt.admin_scoping import ScopedAdmin, ScopedTabularInline
@@ -28,6 +29,8 @@ class GatheringAdmin(ScopedAdmin):
     list_select_related = ["round"]
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline]
+    # A video link typed without a scheme is https (Django 6's default; without it 5.2 warns, an error in tests).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def scope_queryset(self, request, qs):
         return qs.filter(round__in=access.visible_rounds(request.user))
