@@ -57,6 +57,10 @@ class DraftForm(forms.Form):
         self.fields["contributors"].queryset = participant.core_group.filter(is_active=True).order_by("name")
         self.fields["contributors"].label_from_instance = lambda m: f"{m.name} ({m.get_role_category_display()})"
 
+    def clean_text(self) -> str:
+        # Browsers send a textarea's line breaks as CRLF; stored as LF, the text compares equal to what was typed.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
 
 class FileForm(forms.Form):
     file = forms.FileField(label=_("Attach a file"))

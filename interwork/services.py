@@ -166,6 +166,20 @@ def file_remove(*, submission: Submission, file: SubmissionFile) -> None:
 
 
 @transaction.atomic
+def draft_deliver(*, submission: Submission, text: str, base_revision: int, by_user, contributors=None,
+                  uploads=()) -> SubmissionVersion:
+    """Deliver exactly what the person is looking at: their text and contributors (saved first, with the
+    same conflict check as a save) and any files they chose, in one transaction under the submission's lock.
+    If someone changed the draft since ``base_revision`` was loaded, DraftConflict is raised and nothing is
+    delivered, so nobody delivers a text they have not seen."""
+    submission = draft_save(submission=submission, text=text, base_revision=base_revision, by_user=by_user,
+                            contributors=contributors)
+    for upload in uploads:
+        file_attach(submission=submission, upload=upload, by_user=by_user)
+    return submission_deliver(submission=submission, by_user=by_user)
+
+
+@transaction.atomic
 def submission_deliver(*, submission: Submission, by_user) -> SubmissionVersion:
     """Deliver the current draft as a new version. Refuses empty deliveries and deliveries after the
     cut-off; records lateness against the due time or the granted extension."""

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from sessions_app import selectors as gathering_selectors
 
 from . import selectors, services
 from .forms import AssignmentForm, CommentForm, DraftForm, ExtensionForm, FileForm, ReviewForm
-from .models import Assignment, Extension
+from .models import Assignment, Extension, Submission
 
 
 @login_required
@@ -129,17 +130,65 @@ def submission_detail(request, pk, participant_pk):
     return render(request, "interwork/submission_detail.html", _submission_context(request, assignment, participant, submission))
 
 
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _conflict_response(request, assignment, participant, form, stored, *, message: str):
+    """The draft changed under the person (a colleague saved, or it was delivered): nothing of theirs is
+    overwritten and nothing is lost. Their typed text stays in the editor (carrying the stored revision, so
+    saving again after merging succeeds) and the stored text is shown beside it."""
+    typed = form.cleaned_data["text"]
+    if _wants_json(request):
+        return JsonResponse({
+            "conflict": True, "locked": stored.status not in services.EDITABLE, "message": message,
+            "stored_text": stored.draft_text, "revision": stored.draft_revision,
+        }, status=409)
+    messages.warning(request, message)
+    draft_form = DraftForm(participant=participant, initial={
+        "text": typed, "base_revision": stored.draft_revision, "contributors": form.cleaned_data["contributors"]})
+    return render(request, "interwork/submission_detail.html", _submission_context(
+        request, assignment, participant, stored, draft_form=draft_form, conflict_text=stored.draft_text,
+        typed_text=typed), status=409)
+
+
+def _saved_by_other_message(stored) -> str:
+    return _("%(name)s saved this draft while you were writing. Your text is kept below; the saved text is shown beside it. Merge them and save again.") % {
+        "name": stored.draft_saved_by.get_full_name() if stored.draft_saved_by else _("Someone")}
+
+
+def _files_changed(request, submission) -> list[str]:
+    """Attach the files chosen in the editor and remove the one asked for; returns what was refused."""
+    problems = []
+    for upload in request.FILES.getlist("file"):
+        try:
+            services.file_attach(submission=submission, upload=upload, by_user=request.user)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    remove = request.POST.get("remove_file", "")
+    if remove.isdigit():
+        row = submission.files.filter(pk=int(remove)).first()
+        if row is not None:
+            try:
+                services.file_remove(submission=submission, file=row)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+    return problems
+
+
 @login_required
 @require_POST
 def draft_save(request, pk, participant_pk):
+    """The editor's one form: text, contributors and files are saved together (the text first), by the
+    "Save draft" button, by autosave, and when a file is chosen."""
     assignment, participant, submission = _get(request, pk, participant_pk)
     if not access.can_edit_submission(request.user, participant):
         raise PermissionDenied
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    wants_json = _wants_json(request)
     form = DraftForm(request.POST, participant=participant)
     if not form.is_valid():
         if wants_json:
-            return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+            return JsonResponse({"error": _("The draft could not be saved."), "errors": form.errors}, status=400)
         return render(request, "interwork/submission_detail.html",
                       _submission_context(request, assignment, participant, submission, draft_form=form), status=400)
     try:
@@ -148,27 +197,25 @@ def draft_save(request, pk, participant_pk):
             by_user=request.user, contributors=form.cleaned_data["contributors"],
         )
     except services.DraftConflict as conflict:
-        stored = conflict.submission
-        message = _("%(name)s saved this draft while you were writing. Your text is kept below; the saved text is shown beside it. Merge them and save again.") % {
-            "name": stored.draft_saved_by.get_full_name() if stored.draft_saved_by else _("Someone")}
-        if wants_json:
-            return JsonResponse({"conflict": True, "message": message}, status=409)
-        form = DraftForm(participant=participant, initial={
-            "text": form.cleaned_data["text"], "base_revision": stored.draft_revision,
-            "contributors": form.cleaned_data["contributors"]})
-        messages.warning(request, message)
-        return render(request, "interwork/submission_detail.html", _submission_context(
-            request, assignment, participant, stored, draft_form=form, conflict_text=stored.draft_text), status=409)
-    except ValidationError as exc:
-        if wants_json:
-            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
-        messages.error(request, " ".join(exc.messages))
-        return redirect(submission.get_absolute_url())
+        return _conflict_response(request, assignment, participant, form, conflict.submission,
+                                  message=_saved_by_other_message(conflict.submission))
+    except ValidationError as exc:  # delivered or approved in the meantime
+        stored = Submission.objects.get(pk=submission.pk)
+        return _conflict_response(request, assignment, participant, form, stored, message=" ".join(
+            [*exc.messages, _("Your text was not saved; it is shown below so that you can copy it.")]))
+    problems = _files_changed(request, submission)
+    saved_at = timezone.localtime(submission.draft_saved_at)
     if wants_json:
-        return JsonResponse({"revision": submission.draft_revision,
-                             "saved_at": timezone.localtime(submission.draft_saved_at).strftime("%H:%M")})
+        return JsonResponse({
+            "revision": submission.draft_revision, "saved_at": saved_at.strftime("%H:%M"), "problems": problems,
+            "files_html": render_to_string("interwork/_draft_files.html", {
+                "assignment": assignment, "participant": participant, "can_edit": True,
+                "draft_files": submission.files.filter(version__isnull=True)}, request=request),
+        })
+    for problem in problems:
+        messages.error(request, problem)
     messages.success(request, _("The draft was saved."))
-    return redirect(submission.get_absolute_url())
+    return redirect(submission.get_absolute_url() + ("#filer" if request.FILES or "remove_file" in request.POST else ""))
 
 
 @login_required
@@ -221,18 +268,41 @@ def file_remove(request, pk, participant_pk, file_pk):
 @login_required
 @require_POST
 def deliver(request, pk, participant_pk):
-    _a, participant, submission = _get(request, pk, participant_pk)
+    """Deliver what the person is looking at: the editor's text, contributors and files, at the revision the
+    page was loaded with. If a colleague changed the draft since, nothing is delivered and both texts are
+    shown."""
+    assignment, participant, submission = _get(request, pk, participant_pk)
     if not access.can_deliver(request.user, participant):
         raise PermissionDenied
+    form = DraftForm(request.POST, participant=participant)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was delivered: the page was out of date. Check the text and deliver again."))
+        return render(request, "interwork/submission_detail.html",
+                      _submission_context(request, assignment, participant, submission), status=400)
     try:
-        version = services.submission_deliver(submission=submission, by_user=request.user)
+        version = services.draft_deliver(
+            submission=submission, text=form.cleaned_data["text"], base_revision=form.cleaned_data["base_revision"],
+            by_user=request.user, contributors=form.cleaned_data["contributors"], uploads=request.FILES.getlist("file"))
+    except services.DraftConflict as conflict:
+        stored = conflict.submission
+        return _conflict_response(request, assignment, participant, form, stored, message=_(
+            "%(name)s changed the draft after you opened it, so nothing was delivered. Your text is kept below and "
+            "the saved text is shown beside it. Merge them, then deliver again.") % {
+            "name": stored.draft_saved_by.get_full_name() if stored.draft_saved_by else _("Someone")})
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        stored = Submission.objects.get(pk=submission.pk)
+        if stored.status in services.EDITABLE:  # empty, or after the cut-off: the text stays in the editor
+            messages.error(request, " ".join(exc.messages))
+            draft_form = DraftForm(participant=participant, initial={
+                "text": form.cleaned_data["text"], "base_revision": stored.draft_revision,
+                "contributors": form.cleaned_data["contributors"]})
+            return render(request, "interwork/submission_detail.html", _submission_context(
+                request, assignment, participant, stored, draft_form=draft_form), status=400)
+        return _conflict_response(request, assignment, participant, form, stored, message=" ".join(exc.messages))
+    if version.is_late:
+        messages.warning(request, _("Delivered as version %(n)s – after the due time.") % {"n": version.number})
     else:
-        if version.is_late:
-            messages.warning(request, _("Delivered as version %(n)s – after the due time.") % {"n": version.number})
-        else:
-            messages.success(request, _("Delivered as version %(n)s. Thank you!") % {"n": version.number})
+        messages.success(request, _("Delivered as version %(n)s. Thank you!") % {"n": version.number})
     return redirect(submission.get_absolute_url())
 
 

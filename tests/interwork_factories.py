@@ -91,6 +91,22 @@ def base_revision(body: str) -> int:
     return int(match.group(1))
 
 
+def editor_data(client, assignment, participant, **changes) -> dict:
+    """What the editor's form sends, as the page shows it now (text, revision, ticked contributors)."""
+    raw = client.get(sub_url("submission_detail", assignment, participant)).content.decode()
+    data = {"text": textarea(raw), "base_revision": base_revision(raw),
+            "contributors": [re.search(r'value="(\d+)"', tag).group(1)
+                             for tag in re.findall(r'<input[^>]*name="contributors"[^>]*>', raw) if " checked" in tag]}
+    data.update(changes)
+    return data
+
+
+def deliver_from_page(client, assignment, participant, **changes):
+    """Press "Deliver" in the editor as it is shown (optionally after typing ``changes``)."""
+    return client.post(sub_url("deliver", assignment, participant),
+                       editor_data(client, assignment, participant, **changes), follow=True)
+
+
 def textarea(body: str, name: str = "text") -> str:
     """The text in a textarea of a raw (not yet unescaped) page."""
     match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', body, re.S)

@@ -39,6 +39,8 @@ from .interwork_factories import (
     Board,
     base_revision,
     deliver,
+    deliver_from_page,
+    editor_data,
     frozen,
     hour,
     make_board,
@@ -329,7 +331,7 @@ def test_full_lifecycle_through_the_pages_keeps_every_version(work):
                                           "contributors": [work.elected.pk, work.administrative.pk]})
     assert fresh(sub).status == Submission.Status.DRAFT
     assert "The file was attached" in follow(mc, sub_url("file_upload", a, p), {"file": pdf("ungdata.pdf", b"%PDF v1")})
-    assert "Delivered as version 1" in follow(mc, sub_url("deliver", a, p))
+    assert "Delivered as version 1" in page(deliver_from_page(mc, a, p))
     sub = fresh(sub)
     assert sub.status == Submission.Status.DELIVERED and sub.first_delivered_late is False
 
@@ -344,7 +346,7 @@ def test_full_lifecycle_through_the_pages_keeps_every_version(work):
     assert fresh(sub).status == Submission.Status.RETURNED  # still returned while being revised
     follow(mc, sub_url("file_remove", a, p, old_file.pk))
     follow(mc, sub_url("file_upload", a, p), {"file": pdf("plan.pdf", b"%PDF v2")})
-    assert "Delivered as version 2" in follow(mc, sub_url("deliver", a, p))
+    assert "Delivered as version 2" in page(deliver_from_page(mc, a, p))
     assert fresh(sub).status == Submission.Status.DELIVERED
 
     assert "Approved" in follow(rc, sub_url("review", a, p), {"action": "approve", "text": ""})
@@ -434,12 +436,14 @@ def test_refused_transitions_through_the_pages(work):
     rc, mc = en_client(work.rc), en_client(work.mc)
     assert "Only a delivered submission can be approved." in follow(rc, sub_url("review", a, p), {"action": "approve"})
     assert fresh(sub).status == Submission.Status.DRAFT
-    follow(mc, sub_url("deliver", a, p))
-    body = follow(mc, sub_url("draft_save", a, p), {"text": "Endret etter levering", "base_revision": 1})
-    assert "waiting for review" in body
+    deliver_from_page(mc, a, p)
+    response = mc.post(sub_url("draft_save", a, p), {"text": "Endret etter levering", "base_revision": 1})
+    assert response.status_code == 409
+    body = page(response)
+    assert "waiting for review" in body and "Endret etter levering" in body  # the typed text is shown again
     assert fresh(sub).draft_text == "Tekst"
     follow(rc, sub_url("review", a, p), {"action": "approve"})
-    body = follow(mc, sub_url("deliver", a, p))
+    body = page(mc.post(sub_url("deliver", a, p), {"text": "Tekst", "base_revision": fresh(sub).draft_revision}))
     assert "approved and can no longer be changed" in body
     assert SubmissionVersion.objects.filter(submission=sub).count() == 1
     assert "Only a delivered submission can be returned." in follow(
@@ -447,7 +451,7 @@ def test_refused_transitions_through_the_pages(work):
     assert fresh(sub).status == Submission.Status.APPROVED
     # an approved submission shows no draft form and no deliver button
     body = page(mc.get(sub_url("submission_detail", a, p)))
-    assert 'id="draft-form"' not in body and 'id="deliver-form"' not in body
+    assert 'id="draft-form"' not in body and 'id="deliver-button"' not in body
 
 
 # --- Lateness, cut-off, empty deliveries ------------------------------------------------------------
@@ -501,10 +505,10 @@ def test_no_delivery_after_cutoff_unless_an_extension_goes_beyond_it(work, cast,
     a.save()
     sub = write(submission(a, work.participant), "For sent", work.mc)
     client.force_login(work.mc)
-    body = follow(client, sub_url("deliver", a, work.participant))
+    body = page(deliver_from_page(client, a, work.participant))
     assert "The cut-off has passed" in body
     assert fresh(sub).status == Submission.Status.DRAFT and not SubmissionVersion.objects.exists()
-    assert 'id="deliver-form"' not in body
+    assert 'id="deliver-button"' not in body
 
     # an extension that ends before the cut-off does not open it again
     other = write(submission(a, cast.a.other_participant), "Nabo", work.mc)
@@ -513,7 +517,7 @@ def test_no_delivery_after_cutoff_unless_an_extension_goes_beyond_it(work, cast,
         services.submission_deliver(submission=other, by_user=work.mc)
 
     services.extension_grant(submission=sub, new_due_at=hour(24), reason="Permisjon", by_user=work.rc)
-    body = follow(client, sub_url("deliver", a, work.participant))
+    body = page(deliver_from_page(client, a, work.participant))
     assert "Delivered as version 1" in body
     v = SubmissionVersion.objects.get(submission=sub)
     assert not v.is_late
@@ -535,7 +539,7 @@ def test_empty_delivery_refused(work, client, text):
     if text:
         write(sub, text, work.mc)
     client.force_login(work.mc)
-    body = follow(client, sub_url("deliver", work.assignment, work.participant))
+    body = page(deliver_from_page(client, work.assignment, work.participant))
     assert "Write something or attach a file before you deliver." in body
     assert fresh(sub).status != Submission.Status.DELIVERED and not SubmissionVersion.objects.exists()
 
@@ -799,10 +803,11 @@ def test_autosave_json_returns_revision_and_409_on_conflict(work):
     sub = fresh(sub)
     assert (sub.draft_text, sub.draft_revision) == ("Autolagret igjen", 2)
 
-    # refused while delivered: 400 with the reason, nothing saved
+    # refused while delivered: 409 with the reason and the delivered text (to show beside the typed one)
     deliver(sub, "Levert", work.mc)
     response = mc.post(sub_url("draft_save", a, p), {"text": "Etter", "base_revision": 3}, **json)
-    assert response.status_code == 400 and "waiting for review" in response.json()["error"]
+    assert response.status_code == 409 and "waiting for review" in response.json()["message"]
+    assert response.json()["locked"] is True and response.json()["stored_text"] == "Levert"
     assert fresh(sub).draft_text == "Levert"
 
 
@@ -1070,3 +1075,93 @@ def test_stale_save_with_other_contributors_is_a_conflict_too(cast):
                             contributors=[admin])
     s.refresh_from_db()
     assert list(s.contributors.all()) == [cast.a.member_row]
+
+
+# --- The editor as one form: text, contributors and files together; delivery of what is shown ----------------
+
+def test_one_post_saves_text_contributors_and_files_together(work, media):
+    a, p = work.assignment, work.participant
+    mc = en_client(work.mc)
+    data = editor_data(mc, a, p, text="Tekst før vedlegg", contributors=[work.elected.pk])
+    response = mc.post(sub_url("draft_save", a, p), {**data, "file": [pdf("ungdata.pdf"), pdf("plan.pdf")]})
+    assert response.status_code == 302 and response["Location"].endswith("#filer")
+    sub = Submission.objects.get(assignment=a, participant=p)
+    assert sub.draft_text == "Tekst før vedlegg" and list(sub.contributors.all()) == [work.elected]
+    assert sorted(sub.files.values_list("original_name", flat=True)) == ["plan.pdf", "ungdata.pdf"]
+
+    # Removing a file from the same form keeps the text typed since.
+    row = sub.files.get(original_name="plan.pdf")
+    data = editor_data(mc, a, p, text="Tekst etter fjerning")
+    assert mc.post(sub_url("draft_save", a, p), {**data, "remove_file": str(row.pk)}).status_code == 302
+    sub = fresh(sub)
+    assert sub.draft_text == "Tekst etter fjerning" and list(sub.files.values_list("original_name", flat=True)) == [
+        "ungdata.pdf"]
+
+
+def test_autosave_with_a_file_returns_the_new_file_list(work, media):
+    a, p = work.assignment, work.participant
+    mc = en_client(work.mc)
+    data = editor_data(mc, a, p, text="Skrevet, så valgt fil")
+    response = mc.post(sub_url("draft_save", a, p), {**data, "file": pdf("ståsted.pdf")}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["revision"] == 1 and body["problems"] == [] and "ståsted.pdf" in body["files_html"]
+    response = mc.post(sub_url("draft_save", a, p), {**data, "base_revision": 1, "file": ContentFile(b"MZ", name="x.exe")},
+                       HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and "Files of type .exe are not allowed." in " ".join(response.json()["problems"])
+    assert fresh(submission(a, p)).draft_text == "Skrevet, så valgt fil"
+
+
+def test_delivery_sends_the_text_on_the_screen_even_if_not_yet_saved(work):
+    a, p = work.assignment, work.participant
+    write(submission(a, p), "Lagret tidligere", work.mc)
+    mc = en_client(work.mc)
+    body = page(deliver_from_page(mc, a, p, text="Skrevet rett før levering – «æøå» & <b>"))
+    assert "Delivered as version 1" in body
+    assert SubmissionVersion.objects.get().text == "Skrevet rett før levering – «æøå» & <b>"
+
+
+def test_delivery_after_a_concurrent_change_is_refused_with_both_texts(work):
+    a, p = work.assignment, work.participant
+    sub = write(submission(a, p), "Utgangspunkt", work.mc)
+    mc = en_client(work.mc)
+    data = editor_data(mc, a, p, text="Koordinatorens versjon")
+    write(sub, "Kjernegruppens endring", work.cg)  # a colleague saves a second before "Deliver"
+    response = mc.post(sub_url("deliver", a, p), data)
+    assert response.status_code == 409
+    raw = response.content.decode()
+    assert textarea(raw) == "Koordinatorens versjon"  # the typed text stays in the editor
+    body = page(response)
+    assert "Kjernegruppens endring" in body and "nothing was delivered" in body and work.cg.get_full_name() in body
+    assert not SubmissionVersion.objects.exists() and fresh(sub).status == Submission.Status.DRAFT
+    assert fresh(sub).draft_text == "Kjernegruppens endring"
+
+    # Delivering again from that page (it carries the new revision) delivers the text on the screen.
+    response = mc.post(sub_url("deliver", a, p), {"text": "Flettet versjon", "base_revision": base_revision(raw)},
+                       follow=True)
+    assert "Delivered as version 1" in page(response)
+    assert SubmissionVersion.objects.get().text == "Flettet versjon"
+
+
+def test_delivery_without_the_revision_on_the_screen_delivers_nothing(work):
+    sub = write(submission(work.assignment, work.participant), "Lagret", work.mc)
+    mc = en_client(work.mc)
+    response = mc.post(sub_url("deliver", work.assignment, work.participant))
+    assert response.status_code == 400 and "Nothing was delivered" in page(response)
+    assert fresh(sub).status == Submission.Status.DRAFT and not SubmissionVersion.objects.exists()
+
+
+def test_save_after_someone_delivered_shows_both_texts_and_keeps_the_typed_one(work):
+    a, p = work.assignment, work.participant
+    sub = write(submission(a, p), "Utkast", work.mc)
+    cg = en_client(work.cg)
+    data = editor_data(cg, a, p, text="Kjernegruppens nye avsnitt")
+    services.submission_deliver(submission=fresh(sub), by_user=work.mc)
+    response = cg.post(sub_url("draft_save", a, p), data)
+    assert response.status_code == 409
+    raw = response.content.decode()
+    assert 'id="draft-form"' not in raw  # delivered: no editor, but the typed text is there to copy
+    mine = re.search(r'<textarea[^>]*id="draft-conflict-mine"[^>]*>(.*?)</textarea>', raw, re.S).group(1)
+    assert html.unescape(mine).strip("\r\n") == "Kjernegruppens nye avsnitt"
+    body = page(response)
+    assert "waiting for review" in body and "Utkast" in body

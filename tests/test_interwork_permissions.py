@@ -151,7 +151,7 @@ WRITES = {
     ),
     "deliver": (
         lambda s, x: sub_url("deliver", s.work, x.participant),
-        lambda s, x: {},
+        lambda s, x: {"text": _sub(x.draft.pk).draft_text, "base_revision": _sub(x.draft.pk).draft_revision},
         lambda s, x: (_sub(x.draft.pk).status, SubmissionVersion.objects.filter(submission=x.draft).count()),
         DELIVER,
     ),
@@ -328,7 +328,7 @@ def test_export_buttons_shown_exactly_to_those_who_may_export(client, scene, rol
 
 def test_submission_page_shows_only_the_allowed_forms(client, scene):
     url = sub_url("submission_detail", scene.work, scene.own.participant)
-    forms = {"draft_save": "/utkast/", "deliver": "/lever/", "upload": "/filer/\"", "extension": "/frist/\""}
+    forms = {"draft_save": "/utkast/", "deliver": "/lever/", "upload": 'type="file" name="file"', "extension": "/frist/\""}
     shown = {}
     for role in ("national_lead", "regional_coordinator", "competence_partner", "municipal_coordinator",
                  "core_group_member"):

@@ -1,6 +1,8 @@
 """Mellomarbeid in the browser: the municipal coordinator writes, attaches and delivers; the regional
 coordinator finds the delivery in the matrix, returns it, and approves the revision; every version stays on
-the page; leaving a draft with unsaved changes warns; the pages pass axe on a desktop and a phone."""
+the page; leaving a draft with unsaved changes warns; the pages pass axe on a desktop and a phone. The editor
+never loses text: files upload in place, a colleague's save or delivery shows both texts and keeps the typed one,
+and delivery sends exactly what is on the screen."""
 
 import re
 
@@ -60,12 +62,12 @@ def draft_form(page):
 def save_draft(page, text: str) -> None:
     form = draft_form(page)
     form.locator("textarea[name=text]").fill(text)
-    form.locator("button[type=submit]").click()
+    form.locator("#draft-save-button").click()
     expect(messages(page, "success")).to_have_text(nb("The draft was saved."))
 
 
 def deliver(page, n: int) -> None:
-    page.locator("#deliver-form button[type=submit]").click()
+    page.locator("#deliver-button").click()
     expect(messages(page, "success")).to_have_text(nb("Delivered as version %(n)s. Thank you!", n=n))
     expect(status_badge(page)).to_have_text(nb(Submission.Status.DELIVERED.label))
 
@@ -109,11 +111,9 @@ def test_submission_delivered_returned_revised_and_approved(page, live_server, l
         nb("Both the political and the administrative level contributed."))
 
     files = page.locator("#filer")
-    files.locator("input[type=file][name=file]").set_input_files(PDF)
-    files.locator("form[enctype] button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}{url}") + "#filer$"))
-    expect(messages(page, "success")).to_have_text(nb("The file was attached to the draft."))
+    files.locator("input[type=file][name=file]").set_input_files(PDF)  # uploads at once, in place
     expect(files.locator("ul a")).to_have_text(PDF["name"])
+    expect(page).to_have_url(f"{live_server.url}{url}")
 
     deliver(page, 1)
     expect(draft_form(page)).to_have_count(0)  # delivered work waits for review
@@ -218,7 +218,7 @@ def test_submission_page_on_a_phone(phone_page, live_server, live_cast, work):
     page.goto(f"{live_server.url}{submission_url(assignment, a.participant)}")
     expect(page.locator("main h1")).to_contain_text(assignment.title)
     expect(draft_form(page).locator("textarea[name=text]")).to_be_visible()
-    expect(page.locator("#deliver-form button[type=submit]")).to_be_visible()
+    expect(page.locator("#deliver-button")).to_be_visible()
     axe_check(page)
 
 
@@ -251,3 +251,102 @@ def test_every_field_on_the_submission_page_has_its_own_label(page, live_server,
     page.goto(url)
     expect(page.locator('main section[aria-labelledby="h-review"] textarea')).to_be_visible()
     assert_own_labels(page)
+
+
+# --- The editor never loses text -------------------------------------------------------------------------
+
+TYPED = "Første avsnitt: «barn og unges stemme» – 100 % med.\nAndre linje med æøå ÆØÅ & <tegn> og  doble  mellomrom."
+
+
+def status(page):
+    return page.locator("#draft-status")
+
+
+def test_write_attach_and_deliver_without_a_lost_character(page, live_server, live_cast, work):
+    """Writing, ticking contributors, then choosing a file: the file is attached in place (no leave-page
+    dialog, the text saved first), and delivery sends exactly the text on the screen."""
+    assignment, elected, admin = work
+    a = live_cast.a
+    url = submission_url(assignment, a.participant)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    login(page, live_server, a.municipal_coordinator.email)
+    page.goto(f"{live_server.url}{url}")
+    expect(page.locator("main details").first).to_have_attribute("open", "")  # the assignment text is shown
+    form = draft_form(page)
+    form.locator("textarea[name=text]").fill(TYPED)
+    form.locator(f'input[name=contributors][value="{elected.pk}"]').check()
+    form.locator(f'input[name=contributors][value="{admin.pk}"]').check()
+    form.locator("input[type=file][name=file]").set_input_files(PDF)
+
+    expect(page.locator("#filer ul a")).to_have_text(PDF["name"])
+    expect(status(page)).to_have_text(re.compile(r"^" + re.escape(nb("Saved %(time)s", time="")) + r"\d\d:\d\d$"))
+    expect(page).to_have_url(f"{live_server.url}{url}")
+    expect(form.locator("textarea[name=text]")).to_have_value(TYPED)
+    expect(form.locator("input[name=contributors]:checked")).to_have_count(2)
+    submission = Submission.objects.get(assignment=assignment, participant=a.participant)
+    assert submission.draft_text == TYPED  # the text was saved before the file
+    assert submission.files.get().original_name == PDF["name"]
+
+    form.locator("textarea[name=text]").press("End")
+    form.locator("textarea[name=text]").type(" Siste ord.")
+    deliver(page, 1)
+    assert dialogs == []
+    version = submission.versions.get()
+    assert version.text == TYPED + " Siste ord."
+    assert [f.original_name for f in version.files.all()] == [PDF["name"]]
+    assert {c["name"] for c in version.contributors} == {elected.name, admin.name}
+
+
+def test_autosave_shows_its_state_and_a_save_after_delivery_keeps_the_typed_text(page, live_server, live_cast, work):
+    """The core group member writes while the coordinator delivers: the autosave says it could not save,
+    shows the delivered text beside the typed one, and the typed text stays."""
+    assignment = work[0]
+    a = live_cast.a
+    sub = iw.write(iw.submission(assignment, a.participant), "Utkastet slik det var", a.municipal_coordinator)
+    login(page, live_server, a.core_group_member.email)
+    page.goto(f"{live_server.url}{submission_url(assignment, a.participant)}")
+    textarea = draft_form(page).locator("textarea[name=text]")
+    textarea.fill("Første autolagring")
+    expect(status(page)).to_have_text(re.compile(re.escape(nb("Saved %(time)s", time="")) + r"\d\d:\d\d"))
+    assert Submission.objects.get(pk=sub.pk).draft_text == "Første autolagring"
+
+    services.submission_deliver(submission=Submission.objects.get(pk=sub.pk), by_user=a.municipal_coordinator)
+    textarea.fill("Første autolagring og et nytt avsnitt fra kjernegruppen")
+    conflict = page.locator("#draft-live-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_be_focused()
+    expect(status(page)).to_have_text(nb("Not saved: the draft was changed by someone else"))
+    expect(conflict.locator("[data-role=mine]")).to_have_value("Første autolagring og et nytt avsnitt fra kjernegruppen")
+    expect(conflict.locator("[data-role=theirs]")).to_have_value("Første autolagring")
+    expect(conflict).to_contain_text(nb("The submission is delivered and waiting for review. It can be changed if it is returned."))
+    expect(textarea).to_have_value("Første autolagring og et nytt avsnitt fra kjernegruppen")
+    assert Submission.objects.get(pk=sub.pk).versions.get().text == "Første autolagring"
+    axe_check(page)
+
+    # Saving on purpose shows the same: both texts, the typed one ready to copy.
+    page.locator("#draft-save-button").click()
+    expect(page.locator("#draft-conflict-mine")).to_have_value("Første autolagring og et nytt avsnitt fra kjernegruppen")
+    expect(page.locator("#draft-conflict-theirs")).to_have_value("Første autolagring")
+
+
+def test_delivery_after_a_concurrent_change_is_refused_and_keeps_the_typed_text(page, live_server, live_cast, work):
+    assignment = work[0]
+    a = live_cast.a
+    sub = iw.write(iw.submission(assignment, a.participant), "Utgangspunkt", a.municipal_coordinator)
+    login(page, live_server, a.municipal_coordinator.email)
+    page.goto(f"{live_server.url}{submission_url(assignment, a.participant)}")
+    textarea = draft_form(page).locator("textarea[name=text]")
+    textarea.fill("Koordinatorens ferdige tekst")
+    iw.write(Submission.objects.get(pk=sub.pk), "Kjernegruppens endring et sekund før", a.core_group_member)
+    page.locator("#deliver-button").click()
+
+    expect(messages(page, "warning")).to_contain_text(a.core_group_member.get_full_name())
+    expect(page.locator("#draft-conflict-theirs")).to_have_value("Kjernegruppens endring et sekund før")
+    expect(page.locator("#draft-conflict-mine")).to_have_value("Koordinatorens ferdige tekst")
+    expect(draft_form(page).locator("textarea[name=text]")).to_have_value("Koordinatorens ferdige tekst")
+    assert not Submission.objects.get(pk=sub.pk).versions.exists()
+
+    # Having seen both, the coordinator delivers the text on the screen.
+    deliver(page, 1)
+    assert Submission.objects.get(pk=sub.pk).versions.get().text == "Koordinatorens ferdige tekst"
