@@ -49,6 +49,11 @@ class Cell:
         return self.is_open_work and timezone.now() > self.due_at
 
     @property
+    def is_not_started(self) -> bool:
+        """Work that could have been started: not started, and the assignment is open."""
+        return self.status == Submission.Status.NOT_STARTED and self.assignment.is_open
+
+    @property
     def is_late(self) -> bool:
         return bool(self.submission and self.submission.first_delivered_late)
 
@@ -122,7 +127,7 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
         all_rows.append(Row(p, cells))
         if status_filter == "overdue" and not any(c.is_overdue for c in cells):
             continue
-        if status_filter == "not_started" and not any(c.status == Submission.Status.NOT_STARTED for c in cells):
+        if status_filter == "not_started" and not any(c.is_not_started for c in cells):
             continue
         if status_filter == "awaiting_review" and not any(c.awaiting_review for c in cells):
             continue

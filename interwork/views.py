@@ -348,21 +348,21 @@ def extension(request, pk, participant_pk):
     if not grants and not access.can_deliver(request.user, participant):
         raise PermissionDenied
     form = ExtensionForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect(submission.get_absolute_url() + "#frist")
-    try:
-        if grants:
-            services.extension_grant(submission=submission, by_user=request.user, **form.cleaned_data)
-            messages.success(request, _("The extension was granted."))
+    if form.is_valid():
+        try:
+            if grants:
+                services.extension_grant(submission=submission, by_user=request.user, **form.cleaned_data)
+                messages.success(request, _("The extension was granted."))
+            else:
+                services.extension_request(submission=submission, by_user=request.user, **form.cleaned_data)
+                messages.success(request, _("Your request was sent to the regional coordinator."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            services.extension_request(submission=submission, by_user=request.user, **form.cleaned_data)
-            messages.success(request, _("Your request was sent to the regional coordinator."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(submission.get_absolute_url() + "#frist")
+            return redirect(submission.get_absolute_url() + "#frist")
+    # The page again with the form as filled in, its problems next to the fields and summarised on top of it.
+    return render(request, "interwork/submission_detail.html",
+                  _submission_context(request, assignment, participant, submission, extension_form=form))
 
 
 @login_required

@@ -10,13 +10,16 @@ from municipalities.selectors import participants_with_composition
 from programmes.selectors import rounds_for_list
 from sessions_app.selectors import feed_gatherings
 
+HOME_LIST_LENGTH = 15
+
 
 @login_required
 def home(request):
     """"Min side": what matters to this person, one section per role they hold."""
     user = request.user
     roles = access.roles_of(user)
-    context = {"roles": roles}
+    show_all = request.GET.get("vis") == "alle"  # "vis alle": the capped lists in full
+    context = {"roles": roles, "show_all": show_all}
     if access.is_programme_wide(user):
         context["all_rounds"] = rounds_for_list(access.visible_rounds(user))
     if roles.regional_coordinator:
@@ -28,7 +31,10 @@ def home(request):
         context["needs_attention"] = [
             p for p in attention if p.coordinator_id is None or not p.composition().meets_rule
         ]
-        context["review_queue"] = list(review_queue(managed.values("pk"))[:15])
+        queue = review_queue(managed.values("pk"))
+        context["review_queue"] = list(queue if show_all else queue[:HOME_LIST_LENGTH])
+        context["review_queue_total"] = queue.count() if len(context["review_queue"]) == HOME_LIST_LENGTH else len(
+            context["review_queue"])
     if roles.competence_partner:
         context["partner_rounds"] = rounds_for_list(access.partner_rounds(user))
     if roles.municipal_coordinator or roles.core_group_member:
@@ -49,6 +55,8 @@ def home(request):
         context["own_work"] = work
     upcoming, _video = feed_gatherings(user)
     now = timezone.now()
-    context["upcoming_gatherings"] = [g for g in upcoming if g.ends_at >= now][:5]
+    coming = [g for g in upcoming if g.ends_at >= now]
+    context["upcoming_gatherings"] = coming if show_all else coming[:5]
+    context["upcoming_total"] = len(coming)
     return render(request, "home.html", context)
 

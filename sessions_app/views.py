@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -63,6 +65,10 @@ def gathering_edit(request, pk):
 @login_required
 def gathering_detail(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk)
+    return render(request, "sessions_app/gathering_detail.html", _detail_context(request, gathering))
+
+
+def _detail_context(request, gathering, **overrides) -> dict:
     user = request.user
     can_manage = access.can_manage_round(user, gathering.round)
     registrable = list(access.registrable_participants(user, gathering).select_related("municipality", "county"))
@@ -93,7 +99,8 @@ def gathering_detail(request, pk):
         "totals": selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get(),
         "can_see_evaluation": gathering.is_past and access.can_see_round_results(user, gathering.round),
     }
-    return render(request, "sessions_app/gathering_detail.html", context)
+    context.update(overrides)
+    return context
 
 
 @login_required
@@ -115,15 +122,14 @@ def registration_create(request, pk):
                 override=access.can_manage_round(request.user, gathering.round),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            add_service_errors(form, exc)
         else:
             _registered_message(request, registration)
-    else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    return redirect(gathering.get_absolute_url() + "#pamelding")
+            return redirect(gathering.get_absolute_url() + "#pamelding")
+    # The page again with the form as filled in: each problem next to its field and in the summary on top of
+    # the form, which takes focus (no redirect that would drop the typing or jump away from the errors).
+    return render(request, "sessions_app/gathering_detail.html",
+                  _detail_context(request, gathering, registration_form=form))
 
 
 def _registered_message(request, registration):
@@ -179,8 +185,11 @@ def registration_cancel(request, pk, registration_pk):
 @login_required
 def checkin(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
-    registrations = selectors.active_registrations(gathering).filter(status=Registration.Status.REGISTERED)
-    return render(request, "sessions_app/checkin.html", {"gathering": gathering, "registrations": registrations})
+    registrations = list(selectors.active_registrations(gathering).filter(status=Registration.Status.REGISTERED))
+    return render(request, "sessions_app/checkin.html", {
+        "gathering": gathering, "registrations": registrations,
+        "present": sum(1 for r in registrations if r.attended),
+    })
 
 
 @login_required
@@ -189,10 +198,21 @@ def checkin_mark(request, pk, registration_pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     registration = access.get_registration_for_user(request.user, gathering, registration_pk, change=True)
     attended = request.POST.get("attended") == "1"
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
-        services.attendance_set(registration=registration, attended=attended, by_user=request.user)
+        registration = services.attendance_set(registration=registration, attended=attended, by_user=request.user)
     except ValidationError as exc:
+        if wants_json:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
         messages.error(request, " ".join(exc.messages))
+    if wants_json:  # the check-in page marks in place: the new row and the count of who is here
+        counts = gathering.registrations.filter(status=Registration.Status.REGISTERED).aggregate(
+            total=Count("pk"), present=Count("pk", filter=Q(attended=True)))
+        return JsonResponse({
+            "row": render_to_string("sessions_app/_checkin_row.html", {"gathering": gathering, "r": registration},
+                                    request=request),
+            **counts,
+        })
     return redirect(f"{gathering.get_absolute_url()}innsjekk/#r{registration.pk}")
 
 

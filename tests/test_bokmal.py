@@ -21,7 +21,7 @@ from django.utils import translation
 
 from absolutt.accounts import services as account_services
 from absolutt.accounts.models import Invitation, User
-from programmes.demo import demo_load
+from progress.demo import demo_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 

@@ -3,6 +3,7 @@ summaries, materials, the video link, and constant query counts. Messages are ch
 language the people using the platform see."""
 
 import html
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -364,9 +365,10 @@ def test_municipal_coordinator_cannot_register_for_another_municipality(client, 
                  reg_form(cast.b.participant, name="Fremmed", email="fremmed@kommune.example")]:
         response = client.post(register_url(gathering), data, follow=True)
         assert response.status_code == 200
-        shown = list(response.context["messages"])
-        assert {m.level_tag for m in shown} == {"danger"}
-        assert any(str(m).startswith("Velg et gyldig valg.") for m in shown), shown
+        assert not list(response.context["messages"])  # nobody was registered: no success message
+        errors = [str(e) for errors in response.context["registration_form"].errors.values() for e in errors]
+        assert any(e.startswith("Velg et gyldig valg.") for e in errors), errors
+        assert "data-error-summary" in response.content.decode()
     assert not Registration.objects.exists()
 
 
@@ -878,3 +880,61 @@ def test_core_group_member_cannot_self_register_for_koordinatorsamling(client, c
     response = client.post(reverse("sessions_app:registration_self", args=[gathering.pk]), {})
     assert response.status_code == 403
     assert not Registration.objects.filter(gathering=gathering).exists()
+
+
+# --- Forms that explain themselves ---------------------------------------------------------------
+
+def test_refused_registration_shows_each_problem_at_its_field_and_in_a_summary(client, cast):
+    """Nothing typed for someone outside the core group: the page comes back with the form as filled in
+    (no redirect to an anchor), each problem next to its field (aria-invalid, aria-describedby) and once in
+    the summary on top of the form, naming the field."""
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, seats_per_participant=5)
+    client.force_login(a.municipal_coordinator)
+    response = client.post(register_url(gathering), reg_form(a.participant, title="Rektor"))
+    assert response.status_code == 200
+    raw = response.content.decode()
+    page = text(response)
+    summary = re.search(r'<div class="alert alert-danger error-summary" role="alert" tabindex="-1" data-error-summary.*?</div>',
+                        raw, re.S).group(0)
+    assert 'href="#id_name"' in summary and 'href="#id_email"' in summary
+    assert "Navn: Velg et medlem av kjernegruppen, eller skriv inn navnet på personen." in html.unescape(summary)
+    assert "E-postadresse: E-postadresse må fylles ut for en som ikke er i kjernegruppen." in html.unescape(summary)
+    for field in ("name", "email"):
+        tag = re.search(rf'<input[^>]*id="id_{field}"[^>]*>', raw).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="id_{field}_error"' in tag
+    assert 'value="Rektor"' in raw  # what was typed is kept
+    assert page.count("Velg et medlem av kjernegruppen, eller skriv inn navnet på personen.") == 2  # summary + field
+    assert not Registration.objects.exists()
+
+
+def test_refused_extension_request_shows_its_problems_at_the_fields(client, cast):
+    from tests.interwork_factories import AssignmentFactory, sub_url
+
+    a = cast.a
+    assignment = AssignmentFactory(round=a.round)
+    client.force_login(a.municipal_coordinator)
+    response = client.post(sub_url("extension", assignment, a.participant), {"new_due_at": "", "reason": ""})
+    assert response.status_code == 200
+    raw = response.content.decode()
+    summary = html.unescape(re.search(r'data-error-summary.*?</div>', raw, re.S).group(0))
+    assert "Ny frist: Feltet er påkrevet." in summary and "Begrunnelse: Feltet er påkrevet." in summary
+    assert 'aria-invalid="true" aria-describedby="id_reason_error"' in raw
+
+
+def test_seat_count_on_the_delegation_card_leaves_out_the_waiting_list(client, cast):
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, seats_per_participant=3, capacity=2)
+    for i in range(3):
+        register(gathering, a.participant, a.municipal_coordinator, f"person{i}@kommune.example")
+    assert gathering.registrations.filter(status=Registration.Status.WAITING).count() == 1
+    client.force_login(a.municipal_coordinator)
+    page = get_text(client, detail_url(gathering))
+    assert "2 av 3 plasser brukt" in page and "3 av 3 plasser brukt" not in page
+    assert "1 på venteliste" in page
+
+
+def test_invitation_form_button_says_what_it_does(client, cast):
+    client.force_login(cast.a.regional_coordinator)
+    page = get_text(client, reverse("accounts:invitation_create", args=[cast.a.participant.pk]))
+    assert ">Send invitasjon</button>" in page

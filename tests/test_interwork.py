@@ -1165,3 +1165,28 @@ def test_save_after_someone_delivered_shows_both_texts_and_keeps_the_typed_one(w
     assert html.unescape(mine).strip("\r\n") == "Kjernegruppens nye avsnitt"
     body = page(response)
     assert "waiting for review" in body and "Utkast" in body
+
+
+def test_not_started_filter_lists_only_work_that_is_open(client, cast):
+    """An assignment that opens next month is not "not started" work yet."""
+    AssignmentFactory(round=cast.a.round, title="Neste måned", opens_at=hour(30), due_at=hour(60))
+    client.force_login(cast.a.regional_coordinator)
+    url = reverse("interwork:round_work", args=[cast.a.round.pk])
+    assert client.get(url, {"vis": "not_started"}).context["matrix"].rows == []
+    AssignmentFactory(round=cast.a.round, title="Åpen nå")
+    rows = client.get(url, {"vis": "not_started"}).context["matrix"].rows
+    assert {row.participant for row in rows} == {cast.a.participant, cast.a.other_participant}
+
+
+def test_review_queue_on_min_side_says_how_many_and_shows_all(client, cast):
+    assignments = [AssignmentFactory(round=cast.a.round, title=f"Oppgave {i:02}") for i in range(9)]
+    for a in assignments:
+        for p in (cast.a.participant, cast.a.other_participant):
+            deliver(submission(a, p), "Levert", cast.a.municipal_coordinator)
+    client.force_login(cast.a.regional_coordinator)
+    response = client.get(reverse("home"))
+    assert len(response.context["review_queue"]) == 15 and response.context["review_queue_total"] == 18
+    body = page(response)
+    assert "Showing 15 of 18." in body and 'href="?vis=alle#h-review"' in body and "Show all 18" in body
+    response = client.get(reverse("home"), {"vis": "alle"})
+    assert len(response.context["review_queue"]) == 18 and "Show all 18" not in page(response)

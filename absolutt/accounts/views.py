@@ -52,7 +52,7 @@ def invitation_create(request, participant_pk):
     return render(
         request, "form_page.html",
         {"form": form, "heading": _("Invite to %(name)s") % {"name": participant.name},
-         "cancel_url": participant.get_absolute_url()},
+         "cancel_url": participant.get_absolute_url(), "submit_label": _("Send invitation")},
     )
 
 
