@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "allauth",
@@ -59,6 +60,10 @@ INSTALLED_APPS = [
     "interwork",
     "progress",
 ]
+
+# Widgets render through the project's template settings, so templates/ can override a widget's template (the
+# admin's date and time inputs get their own labels: templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
