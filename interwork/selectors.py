@@ -104,10 +104,9 @@ class Matrix:
         return stats
 
 
-def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = "") -> Matrix:
-    assignments = list(Assignment.objects.filter(round=round_).select_related("due_before").order_by("due_at", "pk"))
-    people = list(participants.select_related("municipality", "county", "coordinator"))
-    subs = Submission.objects.filter(assignment__in=assignments, participant__in=people).select_related("assignment")
+def _cells(assignments: list[Assignment], participants: list[Participant]) -> dict[tuple[int, int], Cell]:
+    """The cell of every (participant, assignment) pair of the same round, in three queries however many."""
+    subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).select_related("assignment")
     by_key = {(s.participant_id, s.assignment_id): s for s in subs}
     sub_ids = [s.pk for s in by_key.values()]
     reminded = {
@@ -117,13 +116,24 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
     }
     pending = set(Extension.objects.filter(submission_id__in=sub_ids, status=Extension.Status.REQUESTED)
                   .values_list("submission_id", flat=True))
-    rows, all_rows = [], []
-    for p in people:
-        cells = []
+    cells = {}
+    for p in participants:
         for a in assignments:
+            if a.round_id != p.round_id:
+                continue
             s = by_key.get((p.pk, a.pk))
             n, last = reminded.get(f"submission:{s.pk}", (0, None)) if s else (0, None)
-            cells.append(Cell(a, p, s, n, last, bool(s and s.pk in pending)))
+            cells[(p.pk, a.pk)] = Cell(a, p, s, n, last, bool(s and s.pk in pending))
+    return cells
+
+
+def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = "") -> Matrix:
+    assignments = list(Assignment.objects.filter(round=round_).select_related("due_before").order_by("due_at", "pk"))
+    people = list(participants.select_related("municipality", "county", "coordinator"))
+    by_pair = _cells(assignments, people)
+    rows, all_rows = [], []
+    for p in people:
+        cells = [by_pair[(p.pk, a.pk)] for a in assignments]
         all_rows.append(Row(p, cells))
         if status_filter == "overdue" and not any(c.is_overdue for c in cells):
             continue
@@ -135,10 +145,19 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
     return Matrix(assignments, rows, all_rows=all_rows)
 
 
+def participants_work(participants) -> dict[int, list[Cell]]:
+    """Every assignment of each participant's round with its cell (Min side, the municipality's own pages),
+    for any number of participants in a fixed number of queries."""
+    people = list(participants)
+    assignments = list(Assignment.objects.filter(round_id__in={p.round_id for p in people})
+                       .select_related("due_before").order_by("due_at", "pk"))
+    by_pair = _cells(assignments, people)
+    return {p.pk: [by_pair[(p.pk, a.pk)] for a in assignments if a.round_id == p.round_id] for p in people}
+
+
 def participant_work(participant: Participant) -> list[Cell]:
     """Every assignment of the participant's round with its cell (for the municipality's own pages)."""
-    m = matrix(participant.round, Participant.objects.filter(pk=participant.pk))
-    return m.rows[0][1] if m.rows else []
+    return participants_work([participant])[participant.pk]
 
 
 def reminder_log(submission: Submission) -> QuerySet[OutgoingEmail]:

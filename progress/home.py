@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from absolutt import access
-from interwork.selectors import participant_work, review_queue
+from interwork.selectors import participants_work, review_queue
 from municipalities.selectors import participants_with_composition
 from programmes.selectors import rounds_for_list
 from sessions_app.selectors import feed_gatherings
@@ -43,8 +43,9 @@ def home(request):
         ).select_related("round__region")
         context["own_participants"] = list(own)
         work = []
+        cells_of = participants_work(context["own_participants"])
         for p in context["own_participants"]:
-            cells = participant_work(p)
+            cells = cells_of[p.pk]
             work.append({
                 "participant": p,
                 "returned": [c for c in cells if c.status == "returned"],

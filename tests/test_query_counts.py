@@ -60,3 +60,22 @@ def test_query_count_constant_from_1x_to_10x(client, page, who):
         CoreGroupMemberFactory(participant=p, role_category=RoleCategory.ADMINISTRATIVE)
     large = count_queries(client, pages(region, big_round.pk)[page])
     assert small == large, f"{page}: {small} queries at 1×, {large} at 10×"
+
+
+def test_min_side_query_count_does_not_grow_with_the_persons_participations(client):
+    """A municipal coordinator of 1, 2 and 4 participants (in different rounds, each with mellomarbeid): Min
+    side makes the same number of queries."""
+    from .interwork_factories import AssignmentFactory
+
+    person = UserFactory(email="mc-mange@test.example")
+    client.force_login(person)
+    counts = []
+    for n in (1, 2, 4):
+        while ParticipantFactory._meta.model.objects.filter(coordinator=person).count() < n:
+            round_ = RoundFactory()
+            AssignmentFactory(round=round_)
+            AssignmentFactory(round=round_)
+            p = ParticipantFactory(round=round_, coordinator=person)
+            CoreGroupMemberFactory(participant=p, role_category=RoleCategory.ELECTED)
+        counts.append(count_queries(client, reverse("home")))
+    assert counts[0] == counts[1] == counts[2], counts
