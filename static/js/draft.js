@@ -129,7 +129,8 @@
     if (inFlight) {
       event.preventDefault();
       var submitter = event.submitter;
-      inFlight.then(function () { form.requestSubmit(submitter); });
+      // Only after a save that went through: after a conflict the person first sees both texts.
+      inFlight.then(function (ok) { if (ok) { form.requestSubmit(submitter); } });
       return;
     }
     window.clearTimeout(timer);
