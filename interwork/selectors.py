@@ -176,15 +176,14 @@ def review_queue(round_ids) -> QuerySet[Submission]:
 
 def feed_deadlines(user) -> QuerySet[Assignment]:
     """The mellomarbeid deadlines in a person's calendar feed: the assignments of the rounds where they
-    coordinate or sit in the core group of a participant, or run the round."""
-    own = Participant.objects.filter(
-        Q(coordinator=user)
-        | Q(pk__in=CoreGroupMember.objects.filter(is_active=True).filter(Q(user=user) | Q(email__iexact=user.email))
-            .values("participant_id"))
-    ).values("round_id")
-    return Assignment.objects.filter(Q(round_id__in=own) | Q(round__in=access.managed_rounds(user))).select_related(
-        "round").order_by("due_at", "pk")
-
+    coordinate or sit in the core group of a participant (the same rounds as the samlinger in the feed), or
+    run the round."""
+    coordinated = access.coordinated_participants(user).values("round_id")
+    member_rounds = CoreGroupMember.objects.filter(is_active=True).filter(
+        Q(user=user) | Q(email__iexact=user.email)).values("participant__round_id")
+    return Assignment.objects.filter(
+        Q(round_id__in=coordinated) | Q(round_id__in=member_rounds) | Q(round__in=access.managed_rounds(user))
+    ).select_related("round").order_by("due_at", "pk")
 
 def assignments_count(round_) -> int:
     return Assignment.objects.filter(round=round_).aggregate(n=Count("pk"))["n"]

@@ -36,7 +36,7 @@ def pages_for(role, c, s):
     a = c.a
     g, sub = s["gathering"], s["submission"]
     common = ["/", a.participant.get_absolute_url(), g.get_absolute_url(), a.round.get_absolute_url(),
-              sub.get_absolute_url(), reverse("sessions_app:timeline", args=[a.round.pk])]
+              sub.get_absolute_url(), reverse("interwork:timeline", args=[a.round.pk])]
     return {
         "regional_coordinator": common + [
             reverse("sessions_app:checkin", args=[g.pk]), reverse("interwork:round_work", args=[a.round.pk]),
