@@ -48,7 +48,7 @@ class Broker:
         )
         self.workers: list[subprocess.Popen] = []
 
-    def start_worker(self, name: str, mail_dir: Path) -> None:
+    def start_worker(self, name: str, mail_dir: Path, **extra_env: str) -> subprocess.Popen:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "absolutt.settings.test",
@@ -56,16 +56,19 @@ class Broker:
             "REDIS_URL": self.redis_url,
             "CELERY_TEST_QUEUE_DIR": str(self.queue_dir),
             "EMAIL_FILE_PATH": str(mail_dir),
+            **extra_env,
         }
         # Its own queue, plus the tests' default queue, where tasks started inside the worker (an e-mail
         # queued by a reminder sweep) land.
         cmd = [sys.executable, "-m", "celery", "-A", "absolutt", "worker", "--pool=solo", "-Q", f"{self.queue},absolutt-test",
                "-n", f"{name}@%h", "--without-mingle", "--without-gossip", "--loglevel=WARNING"]
-        self.workers.append(subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR,
-                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        worker = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.workers.append(worker)
+        return worker
 
     def send(self, task: str, args=()):
-        return self.app.send_task(task, args=list(args), queue=self.queue)
+        # The tasks ignore their results (nothing in the platform reads them); the tests ask for them.
+        return self.app.send_task(task, args=list(args), queue=self.queue, ignore_result=False)
 
     def stop(self) -> str:
         output = []
@@ -130,3 +133,46 @@ def test_two_workers_duplicate_deliveries_send_once(broker, tmp_path):
     while not mail_dir.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert sum(p.read_text().count("Subject: ") for p in mail_dir.iterdir()) == 1
+
+
+def test_worker_killed_mid_batch_every_email_delivered_and_a_resend_carries_the_same_message_id(broker, tmp_path):
+    """A worker is killed (SIGKILL) while it hands a batch of e-mails to a slow SMTP server. Every e-mail
+    is delivered; the only e-mail that can reach the server twice is the one in flight at the kill, its
+    second copy comes after the stale-claim window and has the same Message-ID, and its row shows two
+    attempts."""
+    from .smtp_server import ScriptedSMTP, SMTPServer
+
+    window = 3
+    with SMTPServer(ScriptedSMTP(data_delay=0.4)) as smtp:
+        worker_env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}", "EMAIL_FILE_PATH": "",
+                      "ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS": str(window)}
+        rows = [OutgoingEmail.objects.create(to=f"p{i}@kommune.example", subject=f"Melding {i}", body_text="Hei")
+                for i in range(12)]
+        first = broker.start_worker("w1", tmp_path / "mail", **worker_env)
+        broker.send("absolutt.notifications.tasks.outbox_sweep")
+        deadline = time.monotonic() + 60
+        while len(smtp.received) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(smtp.received) >= 4
+        first.kill()
+        first.wait(10)
+        killed_at = time.monotonic()
+        delivered_before_kill = len(smtp.received)
+        assert delivered_before_kill < len(rows)  # really mid-batch
+        time.sleep(window + 0.5)
+        broker.start_worker("w2", tmp_path / "mail", **worker_env)
+        broker.send("absolutt.notifications.tasks.outbox_sweep")
+        deadline = time.monotonic() + 90
+        while (OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).exists()
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+        time.sleep(1)
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
+    by_id = {r.message_id: r for r in OutgoingEmail.objects.all()}
+    received = smtp.message_ids()
+    assert set(received) == set(by_id)  # every e-mail delivered, each under its own row's Message-ID
+    duplicates = {mid for mid in received if received.count(mid) > 1}
+    assert len(duplicates) <= 1 and all(received.count(mid) == 2 for mid in duplicates)
+    for mid in duplicates:
+        assert by_id[mid].attempts == 2
+    assert time.monotonic() - killed_at >= window

@@ -38,13 +38,39 @@ def test_stale_claim_is_taken_over():
     assert len(mail.outbox) == 1
 
 
-def test_transient_error_returns_row_to_pending_and_raises():
+def test_transient_error_returns_row_to_pending_with_a_backoff():
     row = make_row()
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected()):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            services.email_send(email_id=row.pk)
+        assert services.email_send(email_id=row.pk) is False
     row.refresh_from_db()
     assert row.status == OutgoingEmail.Status.PENDING and row.attempts == 1 and row.claimed_at is None
+    assert row.next_attempt_at > timezone.now()
+
+
+def test_every_claim_counts_an_attempt_so_a_dead_worker_leaves_a_trace():
+    row = make_row()
+    assert services.email_claim(email_id=row.pk) is not None  # the worker dies here, before sending
+    row.refresh_from_db()
+    assert row.status == OutgoingEmail.Status.SENDING and row.attempts == 1
+    OutgoingEmail.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert services.email_send(email_id=row.pk) is True
+    row.refresh_from_db()
+    assert row.status == OutgoingEmail.Status.SENT and row.attempts == 2
+
+
+def test_stale_claim_window_is_a_setting(settings):
+    settings.ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS = 30
+    row = make_row(status=OutgoingEmail.Status.SENDING, claimed_at=timezone.now() - timedelta(seconds=20))
+    assert services.outbox_due_ids() == []
+    OutgoingEmail.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(seconds=40))
+    assert services.outbox_due_ids() == [row.pk]
+
+
+def test_message_id_is_derived_from_the_row():
+    row = make_row()
+    services.email_send(email_id=row.pk)
+    assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+    assert row.message_id == OutgoingEmail.objects.get(pk=row.pk).message_id and str(row.pk) in row.message_id
 
 
 def test_permanent_error_marks_failed_without_retry():

@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 class OutgoingEmail(models.Model):
     """The outbox: every e-mail the platform sends is first saved here, then sent by a Celery task that
-    claims the row with a conditional UPDATE, so a retry, a second worker or a second beat never sends it
-    twice. ``dedupe_key`` (unique) lets a reminder sweep record "this occasion, this person" exactly once."""
+    claims the row with a conditional UPDATE (counting an attempt), so a retry, a second worker or a second
+    beat does not send it twice while the claim is fresh. A worker that dies mid-send leaves a claim that
+    goes stale after ``ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS`` and is sent again (at-least-once; the stable
+    ``Message-ID`` makes a resend one message to mail clients). ``dedupe_key`` (unique) lets a reminder
+    sweep record "this occasion, this person" exactly once."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -27,6 +30,9 @@ class OutgoingEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, help_text=_("After a temporary error: not before this time.")
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -37,6 +43,14 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    @property
+    def message_id(self) -> str:
+        """A Message-ID derived from the row alone, the same on every attempt."""
+        from django.conf import settings
+
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "absolutt.invalid"
+        return f"<outbox-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
 
     KIND_LABELS = {
         "gathering_reminder": _("Reminder before the samling"),

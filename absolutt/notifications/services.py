@@ -1,13 +1,19 @@
-"""The outbox: queue an e-mail (a row, then a task after commit), and send one row exactly once."""
+"""The outbox: queue an e-mail (a row, then a task after commit) and send one row.
+
+Guarantee: at-least-once with a bounded window. Each attempt claims the row with a conditional UPDATE,
+so two workers, a retried task or a second beat never send it twice while a claim is fresh. Only a worker
+that dies between handing the message to the SMTP server and recording it as sent causes a second send,
+after the stale-claim window; that resend carries the same Message-ID."""
 
 import logging
 import smtplib
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -15,10 +21,50 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-# A row claimed longer ago than this belongs to a worker that died; the sweep hands it out again.
-STALE_CLAIM = timedelta(minutes=10)
-MAX_ATTEMPTS = 5
-TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+
+def stale_claim() -> timedelta:
+    """A row claimed longer ago than this belongs to a worker that died; the sweep hands it out again. It
+    must exceed the send task's hard time limit, so a live worker's claim never goes stale."""
+    return timedelta(seconds=settings.ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS)
+
+
+def max_attempts() -> int:
+    return settings.ABSOLUTT_OUTBOX_MAX_ATTEMPTS
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th attempt failed for a temporary reason: doubling from
+    ``ABSOLUTT_OUTBOX_BACKOFF_SECONDS``, at most an hour."""
+    seconds = settings.ABSOLUTT_OUTBOX_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a send error may go away by itself: SMTP 4xx answers (greylisting, "451 try again later"),
+    a dropped or refused connection, a timeout (``EMAIL_TIMEOUT``), the task's soft time limit. A 5xx
+    answer (unknown recipient, rejected content) and anything else is permanent."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code < 0 or 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected | OSError | SoftTimeLimitExceeded):
+        return True
+    return False
+
+
+def error_reason(exc: BaseException) -> str:
+    """The error as a person can read it, e.g. "550 5.1.1 User unknown"."""
+    def text(msg) -> str:
+        return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{to}: {code} {text(msg)}" for to, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {text(exc.smtp_error)}"
+    if isinstance(exc, TimeoutError | SoftTimeLimitExceeded):
+        return f"Timeout ({type(exc).__name__}) {exc}".strip()
+    return f"{type(exc).__name__}: {exc}"
 
 
 def email_enqueue(
@@ -64,55 +110,73 @@ def email_enqueue_template(
 
 
 def email_claim(*, email_id: int) -> OutgoingEmail | None:
-    """Claim a row for sending with one conditional UPDATE. Returns None when another worker holds it or
-    it is already sent; a claim older than STALE_CLAIM is taken over."""
+    """Claim a row for sending with one conditional UPDATE that also counts the attempt, so a worker that
+    dies mid-send leaves a trace. Returns None when another worker holds a fresh claim, when it is sent or
+    failed, or when its attempts are used up; a claim older than ``stale_claim()`` is taken over."""
     now = timezone.now()
     claimable = Q(status=OutgoingEmail.Status.PENDING) | Q(
-        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - stale_claim()
     )
-    updated = OutgoingEmail.objects.filter(claimable, pk=email_id).update(
-        status=OutgoingEmail.Status.SENDING, claimed_at=now
+    updated = OutgoingEmail.objects.filter(claimable, pk=email_id, attempts__lt=max_attempts()).update(
+        status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
     )
     if not updated:
         return None
     return OutgoingEmail.objects.get(pk=email_id)
 
 
-def email_send(*, email_id: int) -> bool:
-    """Send one outbox row if it can be claimed. Returns True when this call sent it. Transient errors
-    put the row back as pending and re-raise so the task retries with backoff."""
-    row = email_claim(email_id=email_id)
-    if row is None:
-        return False
+def email_message(row: OutgoingEmail) -> EmailMultiAlternatives:
+    """The message for a row, with a Message-ID derived from the row so that every attempt carries the same."""
     message = EmailMultiAlternatives(
-        subject=row.subject, body=row.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.to]
+        subject=row.subject, body=row.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.to],
+        headers={"Message-ID": row.message_id},
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
+    return message
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one outbox row if it can be claimed. Returns True when this call sent it.
+
+    A temporary error (``is_transient``) puts the row back as pending with ``next_attempt_at`` after a
+    backoff; beat's outbox sweep hands it out again then, until ``ABSOLUTT_OUTBOX_MAX_ATTEMPTS`` attempts
+    are used, when it fails with the last reason. A permanent error fails it at once, with the reason."""
+    row = email_claim(email_id=email_id)
+    if row is None:
+        return False
     try:
-        message.send()
-    except TRANSIENT_ERRORS as exc:
-        status = OutgoingEmail.Status.FAILED if row.attempts + 1 >= MAX_ATTEMPTS else OutgoingEmail.Status.PENDING
-        OutgoingEmail.objects.filter(pk=row.pk).update(
-            status=status, attempts=row.attempts + 1, last_error=repr(exc), claimed_at=None
-        )
-        raise
-    except Exception as exc:  # a permanent error: do not retry, keep it visible
-        OutgoingEmail.objects.filter(pk=row.pk).update(
-            status=OutgoingEmail.Status.FAILED, attempts=row.attempts + 1, last_error=repr(exc)
-        )
-        logger.exception("Outgoing e-mail %s failed permanently", row.pk)
+        email_message(row).send()
+    except Exception as exc:
+        reason = error_reason(exc)
+        if is_transient(exc) and row.attempts < max_attempts():
+            OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING).update(
+                status=OutgoingEmail.Status.PENDING, last_error=reason, claimed_at=None,
+                next_attempt_at=timezone.now() + backoff(row.attempts),
+            )
+            logger.warning("Outgoing e-mail %s: temporary error, will try again: %s", row.pk, reason)
+        else:
+            OutgoingEmail.objects.filter(pk=row.pk, status=OutgoingEmail.Status.SENDING).update(
+                status=OutgoingEmail.Status.FAILED, last_error=reason
+            )
+            logger.error("Outgoing e-mail %s failed: %s", row.pk, reason)
+        if isinstance(exc, SoftTimeLimitExceeded):
+            raise
         return False
     OutgoingEmail.objects.filter(pk=row.pk).update(
-        status=OutgoingEmail.Status.SENT, attempts=row.attempts + 1, sent_at=timezone.now(), last_error=""
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
-    """Rows that should be (re)sent now: pending ones, and ones whose claim went stale."""
+    """Rows that should be (re)sent now: pending ones whose backoff has passed, and ones whose claim went
+    stale. A stale claim whose attempts are used up is marked failed here (the worker died every time)."""
     now = timezone.now()
-    due = Q(status=OutgoingEmail.Status.PENDING) | Q(
-        status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    stale = Q(status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - stale_claim())
+    OutgoingEmail.objects.filter(stale, attempts__gte=max_attempts()).update(
+        status=OutgoingEmail.Status.FAILED, last_error="The worker stopped while sending, on every attempt."
     )
+    due = (Q(status=OutgoingEmail.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+           ) | stale
     return list(OutgoingEmail.objects.filter(due).order_by("created_at").values_list("pk", flat=True)[:limit])

@@ -273,6 +273,16 @@ if env("EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Absolutt <absolutt@ks.no>")
+# Seconds an SMTP connect/read may take; below the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT), so a
+# slow server is a timeout the outbox retries, never a task killed mid-send.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Delivery: a temporary error (4xx, timeout, refused connection) is tried again after a doubling backoff
+# (from ABSOLUTT_OUTBOX_BACKOFF_SECONDS, at most an hour) up to ABSOLUTT_OUTBOX_MAX_ATTEMPTS attempts. A claim
+# older than ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS belongs to a worker that died and is taken over (this is the
+# window in which a crash can cause a second send); it must exceed CELERY_TASK_TIME_LIMIT.
+ABSOLUTT_OUTBOX_MAX_ATTEMPTS = env.int("ABSOLUTT_OUTBOX_MAX_ATTEMPTS", default=8)
+ABSOLUTT_OUTBOX_BACKOFF_SECONDS = env.int("ABSOLUTT_OUTBOX_BACKOFF_SECONDS", default=60)
+ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS = env.int("ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS", default=10 * 60)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MESSAGE_TAGS = {40: "danger"}

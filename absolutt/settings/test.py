@@ -8,7 +8,8 @@ from .base import BASE_DIR, CACHES, DATABASES, REDIS_URL, celery_broker_settings
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret-absolutt-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-if not env("EMAIL_FILE_PATH", default=""):  # worker processes started by the tests write files instead
+# Worker processes started by the tests write files (EMAIL_FILE_PATH) or talk to a test's SMTP server (EMAIL_URL).
+if not env("EMAIL_FILE_PATH", default="") and not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ABSOLUTT_REQUIRE_MFA_FOR_STAFF = True
 ALLOWED_HOSTS = ["*"]
