@@ -1,3 +1,5 @@
+import secrets
+
 from allauth.account.forms import SignupForm
 from allauth.core import context as allauth_context
 from django import forms
@@ -40,9 +42,13 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Invitation.Role.choices)
+    # This form's own key: the same form sent twice makes one invitation and one e-mail.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, allowed_roles=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_key", secrets.token_urlsafe(16))
         if allowed_roles is not None:
             self.fields["role"].choices = [c for c in Invitation.Role.choices if c[0] in allowed_roles]
 

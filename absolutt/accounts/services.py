@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.notifications.selectors import email_topic
 from absolutt.notifications.services import email_enqueue_template
 
 from .events import invitation_accepted
@@ -20,12 +21,18 @@ if TYPE_CHECKING:  # the platform names the domain's types, never imports its co
 @transaction.atomic
 def invitation_create(
     *, participant: "Participant", email: str, full_name: str, role: str, invited_by: User,
-    core_group_member: "CoreGroupMember | None" = None,
+    core_group_member: "CoreGroupMember | None" = None, request_key: str = "",
 ) -> Invitation:
     """Invite a person to a participant as municipal coordinator or core group member and e-mail the
     link (through the outbox, after commit). An earlier open invitation for the same person and role is
-    revoked, so only the newest link works."""
+    revoked, so only the newest link works.
+
+    ``request_key`` (the form's own key) makes the call idempotent: sending the same form again (a retry
+    after an error, a double click) returns the invitation it made and sends nothing."""
     email = email.strip().lower()
+    dedupe_key = f"invitation:{request_key}:{role}:{email}" if request_key else None
+    if dedupe_key and (earlier := _invitation_sent_for(dedupe_key)) is not None:
+        return earlier
     if role not in Invitation.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if core_group_member is not None and core_group_member.participant_id != participant.pk:
@@ -37,8 +44,9 @@ def invitation_create(
         participant=participant, email=email, full_name=full_name.strip(), role=role, invited_by=invited_by,
         core_group_member=core_group_member,
     )
-    email_enqueue_template(
-        to=email,
+    row = email_enqueue_template(
+        to=email, dedupe_key=dedupe_key or f"invitation:{invitation.pk}", kind="invitation",
+        topic=f"invitation:{invitation.pk}",
         template="emails/invitation",
         context={
             "invitation": invitation,
@@ -49,7 +57,17 @@ def invitation_create(
             "accept_path": reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
         },
     )
+    if row is None:  # the same form, sent again at the same moment: keep the first one's invitation
+        transaction.set_rollback(True)
+        return _invitation_sent_for(dedupe_key) or invitation
     return invitation
+
+
+def _invitation_sent_for(dedupe_key: str) -> Invitation | None:
+    topic = email_topic(dedupe_key=dedupe_key)
+    if not topic:
+        return None
+    return Invitation.objects.filter(pk=int(topic.split(":", 1)[1])).first()
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ class OutgoingEmail(models.Model):
         "submission_returned": _("Returned for revision"),
         "submission_approved": _("Approved"),
         "extension_requested": _("Extension requested"),
+        "invitation": _("Invitation"),
     }
 
     @property

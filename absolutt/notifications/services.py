@@ -87,10 +87,20 @@ def email_enqueue(
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
+    transaction.on_commit(lambda: send_after_commit(row.pk))
+    return row
+
+
+def send_after_commit(email_id: int) -> None:
+    """Start the send task for a saved row. Never raises: with the broker down the row stays pending and
+    beat's outbox sweep hands it out when the broker is back, so nothing the user did turns into an error."""
     from .tasks import send_outgoing_email
 
-    transaction.on_commit(lambda: send_outgoing_email.delay(row.pk))
-    return row
+    try:
+        send_outgoing_email.delay(email_id)
+    except Exception as exc:
+        logger.warning("Outgoing e-mail %s saved but not handed to the broker (the outbox sweep will): %r",
+                       email_id, exc)
 
 
 def email_enqueue_template(

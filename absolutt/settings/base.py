@@ -208,9 +208,14 @@ PERMISSIONS_POLICY = {
 }
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise --------------------------------
+# The Redis cache falls over to process memory while Redis is unreachable (absolutt.core.cache), so login,
+# password reset and the rate limits keep working during a Redis outage; short timeouts keep it quick.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "absolutt.core.cache.FailoverRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -225,7 +230,9 @@ def celery_broker_settings(redis_url: str, queue_dir: Path) -> dict:
         return {
             "CELERY_BROKER_URL": redis_url,
             "CELERY_RESULT_BACKEND": redis_url,
-            "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 3600},
+            # Short socket timeouts: publishing after commit must not hold up a request when Redis is down.
+            "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 3600, "socket_connect_timeout": 2,
+                                                "socket_timeout": 5},
         }
     for sub in ("queue", "processed", "results", "control"):
         Path(queue_dir, sub).mkdir(parents=True, exist_ok=True)
@@ -247,6 +254,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
+# Nothing in the platform reads a task's result, so tasks never need the result backend (starting a task
+# then talks to the broker only). A caller that wants a result asks for it (``ignore_result=False``).
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing a task after commit gives up quickly when the broker is down: the row is already saved and
+# beat's outbox sweep hands it out later (absolutt.notifications.services.send_after_commit).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
