@@ -105,6 +105,12 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(self.overdue_q(now))
 
 
+def work_topic(assignment_id: int, participant_id: int) -> str:
+    """The outbox topic of the reminders about one participant's work on one assignment (it needs no
+    submission row, which most work does not have until someone starts it)."""
+    return f"work:{assignment_id}:{participant_id}"
+
+
 class Submission(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")

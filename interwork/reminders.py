@@ -1,40 +1,46 @@
-"""Mellomarbeid deadline reminders, found by a periodic sweep (beat) rather than far-future ETA tasks.
+"""Mellomarbeid reminders: the rules that say who is reminded of which work, and when. The one reminder
+engine (``absolutt.notifications.reminders``) turns the occasions into outbox rows, once per person and
+occasion, and beat runs the sweep every five minutes (no far-future ETA tasks).
 
-Each e-mail is an outbox row whose unique ``dedupe_key`` names the person and the occasion, so the sweep
-may run twice, late, or on two workers at once and still send each reminder exactly once; sending
-happens after commit and claims the row (``absolutt.notifications``).
+The sweep is set-based: one query finds the assignments whose due time (or a granted extension's) lies in
+some reminder window now, a few more load those assignments' participants and submissions, and the engine
+reads which of the due keys are recorded and inserts the rest in one statement. Work whose windows are all
+in the future or long past is never loaded, so the cost follows what is due, not the history.
 
-Occasions, for each participant and open assignment (not delivered, not approved, not returned):
+Occasions, for each participant and open assignment (not started or draft; not delivered, not approved):
 - before the due time, for each of the round's reminder days (default 7 and 1); after downtime only the
   nearest one is sent; the due time is the granted extension's when there is one, and it is part of the
   key, so an extension gives fresh reminders relative to the new time;
-- overdue: the morning (08:00 Oslo) after the due date;
+- overdue: the morning (08:00 Oslo) after the due date, for a week;
 - escalation to the round's regional coordinators: 08:00 Oslo, N days after the due date (a round setting).
-Times are computed in Europe/Oslo with zoneinfo, so a deadline at 23:59 on the last Sunday of March or
-October is handled right.
+Times are computed in Europe/Oslo with zoneinfo (wall-clock), so a deadline at 23:59 on the last Sunday of
+March or October is handled right. E-mails are rendered when sent (``work_context``).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from absolutt import access
 from absolutt.accounts.models import User
-from absolutt.notifications.services import email_enqueue_template
+from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue, recorded_keys, stamp
 from municipalities.models import Participant
 from programmes.models import Round
 
-from .models import Assignment, Submission
+from .models import Assignment, Submission, work_topic
 
-OSLO = ZoneInfo("Europe/Oslo")
 MORNING = time(8, 0)
-OPEN = (Submission.Status.NOT_STARTED, Submission.Status.DRAFT)
+OPEN = (Submission.Status.NOT_STARTED, Submission.Status.DRAFT)  # returned work: see below
+ACTIVE_ROUNDS = (Round.Status.SIGNUP, Round.Status.RUNNING)
 LOOKBACK = timedelta(days=45)  # escalations further back than this are not sent after long downtime
+NOTICE_DAYS = 7  # an overdue notice or escalation is sent within a week of falling due, never later
+BUILDER = "interwork.reminders.work_context"
 
 
 def morning_after(due: datetime, days: int) -> datetime:
@@ -42,11 +48,21 @@ def morning_after(due: datetime, days: int) -> datetime:
     return datetime.combine(local_day + timedelta(days=days), MORNING, tzinfo=OSLO)
 
 
-@dataclass
+@dataclass(slots=True)
+class Work:
+    """What the sweep needs of a submission row (read as plain values, not model instances)."""
+
+    pk: int
+    status: str
+    extended_due_at: datetime | None
+
+
+
+@dataclass(slots=True)
 class Pending:
     assignment: Assignment
     participant: Participant
-    submission: Submission | None
+    submission: Work | None
 
     @property
     def due(self) -> datetime:
@@ -59,112 +75,180 @@ class Pending:
         return self.submission.status if self.submission else Submission.Status.NOT_STARTED
 
 
-def open_work(now: datetime) -> list[Pending]:
-    """Every (assignment, participant) pair whose work is open and whose reminders may be due now."""
+def _window(now: datetime) -> tuple[datetime, datetime] | None:
+    """The due times for which some reminder may fall due now, over the settings the active rounds use
+    (one query over a handful of distinct settings)."""
+    settings_used = Round.objects.filter(status__in=ACTIVE_ROUNDS).order_by().values_list(
+        "assignment_reminder_days", "escalation_days").distinct()
+    ahead, back = 0, 1
+    seen = False
+    for days, escalation in settings_used:
+        seen = True
+        parsed = [int(d) for d in days.replace(" ", "").split(",") if d.isdigit()]
+        ahead = max([ahead, *parsed])
+        back = max(back, escalation or 0)
+    if not seen:
+        return None
+    # a day's margin either way for the wall-clock arithmetic across a daylight-saving change
+    earliest = max(now - timedelta(days=back + NOTICE_DAYS + 1), now - LOOKBACK)
+    return earliest, now + timedelta(days=ahead + 1)
+
+
+def open_work(now: datetime, *, window: tuple[datetime, datetime] | None = None) -> list[Pending]:
+    """Every (assignment, participant) pair whose work is open and whose due time lies in ``window``
+    (by default: where some reminder may be due now). Five queries, whatever the history."""
+    window = window or _window(now)
+    if window is None:
+        return []
+    earliest, latest = window
     assignments = list(
-        Assignment.objects.filter(opens_at__lte=now, round__status__in=["signup", "running"])
-        .filter(Q(due_at__gte=now - LOOKBACK) | Q(submissions__extended_due_at__gte=now - LOOKBACK))
+        Assignment.objects.filter(opens_at__lte=now, round__status__in=ACTIVE_ROUNDS)
+        .filter(Q(due_at__gte=earliest, due_at__lte=latest)
+                | Q(submissions__extended_due_at__gte=earliest, submissions__extended_due_at__lte=latest))
         .select_related("round").prefetch_related("round__regional_coordinators").distinct()
     )
     if not assignments:
         return []
-    round_ids = {a.round_id for a in assignments}
-    participants = list(Participant.objects.filter(round_id__in=round_ids).select_related(
-        "coordinator", "municipality", "county").prefetch_related("core_group"))
-    subs = {(s.assignment_id, s.participant_id): s
-            for s in Submission.objects.filter(assignment__in=assignments)}
+    by_round: dict[int, list[Participant]] = defaultdict(list)
+    for p in Participant.objects.filter(round_id__in={a.round_id for a in assignments}).select_related(
+            "coordinator", "municipality", "county").prefetch_related("core_group").order_by("pk"):
+        by_round[p.round_id].append(p)
+    subs = {(a, p): Work(pk, status, extended) for pk, a, p, status, extended in Submission.objects.filter(
+        assignment__in=assignments).values_list("pk", "assignment_id", "participant_id", "status", "extended_due_at")}
     out = []
     for a in assignments:
-        for p in participants:
-            if p.round_id != a.round_id:
-                continue
+        for p in by_round[a.round_id]:
             item = Pending(a, p, subs.get((a.pk, p.pk)))
-            if item.status in OPEN:
+            if item.status in OPEN and earliest <= item.due <= latest:
                 out.append(item)
     return out
 
 
-def _send(item: Pending, *, to: str, language: str | None, kind: str, key: str, extra: dict | None = None) -> bool:
-    submission_topic = f"submission:{item.submission.pk}" if item.submission else ""
-    if not submission_topic:
-        from .services import submission_for
+def work_context(*, assignment: int, participant: int, due: str, **extra) -> dict:
+    """The e-mail's context, made when it is sent (the engine's builder)."""
+    a = Assignment.objects.get(pk=assignment)
+    p = Participant.objects.select_related("municipality", "county", "coordinator").get(pk=participant)
+    status = Submission.objects.filter(assignment=a, participant=p).values_list("status", flat=True).first()
+    return {"assignment": a, "participant": p, "due": datetime.fromisoformat(due),
+            "status": Submission.Status(status or Submission.Status.NOT_STARTED).label,
+            "path": reverse("interwork:submission_detail", kwargs={"pk": a.pk, "participant_pk": p.pk}), **extra}
 
-        item.submission = submission_for(assignment=item.assignment, participant=item.participant)
-        submission_topic = f"submission:{item.submission.pk}"
-    row = email_enqueue_template(
-        to=to, template=f"emails/{kind}", language=language,
-        context={"assignment": item.assignment, "participant": item.participant, "due": item.due,
-                 "status": Submission.Status(item.status).label, "path": item.submission.get_absolute_url(), **(extra or {})},
-        dedupe_key=key, kind=kind, topic=submission_topic,
-    )
-    return row is not None
+
+def _schedule(a: Assignment, due: datetime, now: datetime) -> list[tuple[str, str, str, datetime, dict]]:
+    """The reminders of one assignment with one due time that are due now, as (who, kind, key prefix, due at,
+    extra); who is "coordinator", "core_group" or "regional". The same for every participant with that due
+    time, so the sweep works it out once per assignment (and once per extension)."""
+    key_due = stamp(due)
+    out = []
+    if now < due:
+        # "7 days before" means the same wall-clock time in Oslo 7 days earlier, also across a
+        # daylight-saving change (zoneinfo arithmetic on a local time is wall-clock arithmetic).
+        local_due = timezone.localtime(due, OSLO)
+        days = a.round.reminder_days
+        applicable = [d for d in days if now >= local_due - timedelta(days=d)]
+        if applicable:
+            d = min(applicable)
+            at = local_due - timedelta(days=d)
+            extra = {"days": max(1, (local_due.date() - timezone.localtime(now, OSLO).date()).days)}
+            out.append(("coordinator", "assignment_reminder", f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}", at, extra))
+            if d == min(days) and a.round.copy_core_group_on_last_reminder:
+                out.append(("core_group", "assignment_reminder", f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}", at,
+                            {**extra, "copy": True}))
+        return out
+    overdue_at = morning_after(due, 1)
+    if a.round.overdue_notice and overdue_at <= now < overdue_at + timedelta(days=NOTICE_DAYS):
+        out.append(("coordinator", "assignment_overdue", f"assignment-overdue:{a.pk}:{{p}}:{key_due}", overdue_at, {}))
+    if a.round.escalation_days:
+        escalate_at = morning_after(due, a.round.escalation_days)
+        if escalate_at <= now < escalate_at + timedelta(days=NOTICE_DAYS):
+            out.append(("regional", "assignment_escalation", f"assignment-escalation:{a.pk}:{{p}}:{key_due}",
+                        escalate_at, {"days_late": a.round.escalation_days}))
+    return out
+
+
+def _occasions(item: Pending, schedule) -> list[tuple[str, str | None, str, str, datetime, dict]]:
+    """(to, language, kind, key, due_at, extra) for each reminder of one piece of work that is due now."""
+    p = item.participant
+    coordinator = p.coordinator
+    out = []
+    for who, kind, key, at, extra in schedule:
+        key = key.replace("{p}", str(p.pk))
+        if who == "coordinator" and coordinator is not None:
+            out.append((coordinator.email, coordinator.language, kind, key, at, extra))
+        elif who == "core_group" and coordinator is not None:
+            for m in p.core_group.all():
+                if m.is_active and m.email and m.email.lower() != coordinator.email.lower():
+                    out.append((m.email, None, kind, key, at, extra))
+        elif who == "regional":
+            for rc in item.assignment.round.regional_coordinators.all():
+                out.append((rc.email, rc.language, kind, key, at, extra))
+    return out
 
 
 def assignment_reminders_due(*, now: datetime) -> int:
-    sent = 0
+    """Queue the mellomarbeid reminders, overdue notices and escalations that are due now; returns how
+    many e-mails this call queued."""
+    schedules: dict[tuple[int, datetime], list] = {}
+    due = []
     for item in open_work(now):
-        a, p, due = item.assignment, item.participant, item.due
-        stamp = due.strftime("%Y%m%d%H%M")
-        base = f"{a.pk}:{p.pk}:{stamp}"
-        coordinator = p.coordinator
-        days = a.round.reminder_days  # e.g. [7, 1]
-        if now < due:
-            # "7 days before" means the same wall-clock time in Oslo 7 days earlier, also across a
-            # daylight-saving change (zoneinfo arithmetic on a local time is wall-clock arithmetic).
-            local_due = timezone.localtime(due, OSLO)
-            applicable = [d for d in days if now >= local_due - timedelta(days=d)]
-            if applicable and coordinator is not None:
-                d = min(applicable)
-                last = d == min(days)
-                key = f"assignment-reminder:{base}:{d}"
-                left = max(1, (timezone.localtime(due, OSLO).date() - timezone.localtime(now, OSLO).date()).days)
-                sent += _send(item, to=coordinator.email, language=coordinator.language, kind="assignment_reminder",
-                              key=f"{key}:{coordinator.email.lower()}", extra={"days": left})
-                if last and a.round.copy_core_group_on_last_reminder:
-                    for m in p.core_group.all():
-                        if m.is_active and m.email and m.email.lower() != coordinator.email.lower():
-                            sent += _send(item, to=m.email, language=None, kind="assignment_reminder",
-                                          key=f"{key}:{m.email.lower()}", extra={"days": left, "copy": True})
-            continue
-        overdue_at = morning_after(due, 1)
-        if a.round.overdue_notice and coordinator is not None and overdue_at <= now < overdue_at + timedelta(days=7):
-            sent += _send(item, to=coordinator.email, language=coordinator.language, kind="assignment_overdue",
-                          key=f"assignment-overdue:{base}:{coordinator.email.lower()}")
-        if a.round.escalation_days:
-            escalate_at = morning_after(due, a.round.escalation_days)
-            if escalate_at <= now < escalate_at + timedelta(days=7):
-                for rc in a.round.regional_coordinators.all():
-                    sent += _send(item, to=rc.email, language=rc.language, kind="assignment_escalation",
-                                  key=f"assignment-escalation:{base}:{rc.email.lower()}",
-                                  extra={"days_late": a.round.escalation_days})
-    return sent
+        when = (item.assignment.pk, item.due)
+        if when not in schedules:
+            schedules[when] = _schedule(item.assignment, item.due, now)
+        if schedules[when]:
+            due.extend((item, o) for o in _occasions(item, schedules[when]))
+    occasions = [
+        Occasion(to=to, language=language, kind=kind, key=key, due_at=at,
+                 topic=work_topic(item.assignment.pk, item.participant.pk), builder=BUILDER,
+                 args={"assignment": item.assignment.pk, "participant": item.participant.pk,
+                       "due": item.due.isoformat(), **extra})
+        for item, (to, language, kind, key, at, extra) in due
+    ]
+    return occasions_queue(occasions)
 
 
 def digests_due(*, now: datetime) -> int:
     """Regional coordinators' digest (daily, or weekly on Mondays; from 07:00 Oslo): due soon, overdue,
-    deliveries waiting for review. Once per person and day; nothing is sent when there is nothing to say."""
+    deliveries waiting for review. Once per person and day; nothing is sent when there is nothing to say.
+    The open work is loaded once for every coordinator (not once each)."""
+
     local = timezone.localtime(now, OSLO)
     if local.time() < time(7, 0):
         return 0
-    active_rounds = Round.objects.filter(status__in=[Round.Status.SIGNUP, Round.Status.RUNNING])
-    users = access.regional_coordinators_of(active_rounds).exclude(digest=User.Digest.OFF)
-    sent = 0
+    active_rounds = Round.objects.filter(status__in=ACTIVE_ROUNDS)
+    users = [u for u in access.regional_coordinators_of(active_rounds).exclude(digest=User.Digest.OFF)
+             if not (u.digest == User.Digest.WEEKLY and local.weekday() != 0)]
+    def key(user) -> str:
+        return f"assignment-digest:{user.pk}:{local.date().isoformat()}"
+
+    done = recorded_keys([key(u) for u in users])
+    users = [u for u in users if key(u) not in done]
+    if not users:
+        return 0
+    rounds_of: dict[int, list[Round]] = defaultdict(list)
+    links = Round.regional_coordinators.through.objects.filter(
+        user_id__in=[u.pk for u in users], round__status__in=ACTIVE_ROUNDS).select_related("round").order_by("round_id")
+    for link in links:
+        rounds_of[link.user_id].append(link.round)
+    round_ids = {r.pk for rs in rounds_of.values() for r in rs}
+    waiting: dict[int, list[Submission]] = defaultdict(list)
+    for s in (Submission.objects.filter(assignment__round_id__in=round_ids, status=Submission.Status.DELIVERED)
+              .select_related("assignment", "participant__municipality", "participant__county")):
+        waiting[s.assignment.round_id].append(s)
+    work: dict[int, list[Pending]] = defaultdict(list)
+    for w in open_work(now, window=(now - LOOKBACK, now + timedelta(days=7))):
+        work[w.assignment.round_id].append(w)
+    occasions = []
     for user in users:
-        if user.digest == User.Digest.WEEKLY and local.weekday() != 0:
-            continue
-        rounds = list(access.coordinated_rounds(user).filter(pk__in=active_rounds.values("pk")))
-        subs_waiting = list(Submission.objects.filter(assignment__round__in=rounds, status=Submission.Status.DELIVERED)
-                            .select_related("assignment", "participant__municipality", "participant__county"))
-        work = [w for w in open_work(now) if w.assignment.round_id in {r.pk for r in rounds}]
-        overdue = [w for w in work if w.due <= now]
-        soon = [w for w in work if now < w.due <= now + timedelta(days=7)]
+        rounds = rounds_of[user.pk]
+        subs_waiting = [s for r in rounds for s in waiting[r.pk]]
+        mine = [w for r in rounds for w in work[r.pk]]
+        overdue = [w for w in mine if w.due <= now]
+        soon = [w for w in mine if now < w.due <= now + timedelta(days=7)]
         if not (subs_waiting or overdue or soon):
             continue
-        row = email_enqueue_template(
-            to=user.email, template="emails/assignment_digest", language=user.language,
+        occasions.append(Occasion(
+            to=user.email, language=user.language, kind="assignment_digest", key=key(user), exact_key=True,
+            topic=f"digest:{user.pk}", due_at=now,
             context={"user": user, "waiting": subs_waiting, "overdue": overdue, "soon": soon, "rounds": rounds},
-            dedupe_key=f"assignment-digest:{user.pk}:{local.date().isoformat()}", kind="assignment_digest",
-            topic=f"digest:{user.pk}",
-        )
-        sent += row is not None
-    return sent
+        ))
+    return occasions_queue(occasions)

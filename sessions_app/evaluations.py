@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from absolutt.notifications.services import email_enqueue_template
+from absolutt.notifications.reminders import Occasion, occasions_queue
 from municipalities.models import CoreGroupMember, RoleCategory
 
 from .anonymity import kept_roles, min_answers
@@ -191,14 +191,14 @@ def survey_send(*, round_, now) -> int:
     evaluation.refresh_from_db()
     if not evaluation.is_open_at(now):
         raise ValidationError(_("The end-of-round survey is closed."))
-    sent = 0
+    occasions = []
     members = (CoreGroupMember.objects.filter(participant__round=round_, is_active=True).exclude(email="")
                .order_by("pk"))
     for m in members:
         invite, _created = EvaluationInvite.objects.get_or_create(
             evaluation=evaluation, email=m.email.lower(), defaults={"name": m.name, "role_category": m.role_category})
-        sent += _email(invite, "evaluation_invite", now)
-    return sent
+        occasions.append(_occasion(evaluation, invite, "evaluation_invite"))
+    return occasions_queue(occasions)
 
 
 # --- Sending (beat sweep) -----------------------------------------------------------------------
@@ -206,46 +206,50 @@ def survey_send(*, round_, now) -> int:
 def evaluations_due(*, now) -> int:
     """Invite the people who attended each samling that has ended; remind non-respondents once after the
     evaluation's reminder period; nothing after it closes. Safe to run twice or on two workers: invites
-    are unique per person and every e-mail's outbox key is unique."""
-    sent = 0
+    are unique per person (inserted with ON CONFLICT DO NOTHING) and the reminder engine records each
+    e-mail once. A few queries per recently ended samling, none per attendee."""
+    occasions: list[Occasion] = []
     ended = Gathering.objects.filter(ends_at__lte=now, ends_at__gte=now - SEND_WINDOW).select_related("round")
     for gathering in ended:
         evaluation = evaluation_ensure(gathering=gathering)
         if now >= evaluation.closes_at:
             continue
+        invites = list(evaluation.invites.all())
+        invited = {i.email.lower() for i in invites}
         attendees = gathering.registrations.filter(status=Registration.Status.REGISTERED, attended=True)
-        for r in attendees:
-            invite, _created = EvaluationInvite.objects.get_or_create(
-                evaluation=evaluation, email=r.email.lower(),
-                defaults={"registration": r, "name": r.name, "role_category": r.role_category or ""})
-            sent += _email(invite, "evaluation_invite", now)
+        new = [EvaluationInvite(evaluation=evaluation, email=r.email.lower(), registration=r, name=r.name,
+                                role_category=r.role_category or "")
+               for r in attendees if r.email.lower() not in invited]
+        if new:
+            EvaluationInvite.objects.bulk_create(new, ignore_conflicts=True)
+            invites = list(evaluation.invites.all())
+        attended = {r.email.lower() for r in attendees}
+        for invite in invites:
+            if invite.email.lower() in attended:
+                occasions.append(_occasion(evaluation, invite, "evaluation_invite"))
         if evaluation.sent_at is None:
             Evaluation.objects.filter(pk=evaluation.pk, sent_at__isnull=True).update(sent_at=now)
         if now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
-            for invite in evaluation.invites.filter(answered_on__isnull=True):
-                sent += _email(invite, "evaluation_reminder", now)
+            occasions.extend(_occasion(evaluation, invite, "evaluation_reminder")
+                             for invite in invites if invite.answered_on is None)
     # End-of-round surveys that are open: one reminder after the reminder period.
     for evaluation in Evaluation.objects.filter(survey_round__isnull=False, sent_at__isnull=False,
                                                 sent_at__gte=now - SEND_WINDOW).select_related("survey_round"):
         if evaluation.is_open_at(now) and now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
-            for invite in evaluation.invites.filter(answered_on__isnull=True):
-                sent += _email(invite, "evaluation_reminder", now)
-    return sent
+            occasions.extend(_occasion(evaluation, invite, "evaluation_reminder")
+                             for invite in evaluation.invites.filter(answered_on__isnull=True))
+    return occasions_queue(occasions)
 
 
-def _email(invite: EvaluationInvite, kind: str, now) -> int:
-    from .selectors import language_of
-
-    evaluation = invite.evaluation
-    row = email_enqueue_template(
-        to=invite.email, template=f"emails/{kind}", language=language_of(invite.email),
+def _occasion(evaluation: Evaluation, invite: EvaluationInvite, kind: str) -> Occasion:
+    return Occasion(
+        to=invite.email, kind=kind, key=f"{kind}:{invite.pk}", exact_key=True,
+        topic=f"gathering:{evaluation.gathering_id}" if evaluation.gathering_id else f"round:{evaluation.survey_round_id}",
+        due_at=evaluation.opens_at,
         context={"name": invite.name, "title": evaluation.gathering.title if evaluation.gathering_id
                  else evaluation.survey_round.title, "closes_at": evaluation.closes_at,
                  "path": reverse("sessions_app:evaluation_answer", kwargs={"token": invite.token})},
-        dedupe_key=f"{kind}:{invite.pk}", kind=kind,
-        topic=f"gathering:{evaluation.gathering_id}" if evaluation.gathering_id else f"round:{evaluation.survey_round_id}",
     )
-    return int(row is not None)
 
 
 # --- Answering: invitation and answer in separate transactions, answers into the pending pool --------------

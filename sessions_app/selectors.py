@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from absolutt import access
-from absolutt.accounts.models import User
+from absolutt.notifications.reminders import languages_of
 from municipalities.models import CoreGroupMember, Participant, RoleCategory, covers_required_roles
 
 from .models import Gathering, Registration
@@ -47,8 +47,9 @@ def is_invited(gathering: Gathering, user) -> bool:
 
 
 def language_of(email: str) -> str | None:
-    user = User.objects.filter(email__iexact=email).only("language").first()
-    return user.language if user else None
+    """The preferred language of the user with this address, on the ``lower(email)`` index (``iexact``
+    would compare ``UPPER(email)``, which no index covers)."""
+    return languages_of([email]).get(email.lower())
 
 
 def gatherings_for_list(qs: QuerySet[Gathering]) -> QuerySet[Gathering]:

@@ -20,6 +20,10 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    render = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text="Queued by the reminder engine: template, builder and ids; rendered when sent",
+    )
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("E.g. gathering_reminder"))
     topic = models.CharField(

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from .models import OutgoingEmail
 
@@ -109,14 +110,38 @@ def email_enqueue_template(
 ) -> OutgoingEmail | None:
     """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in the recipient's
     language and queue the result."""
+    subject, body_text, body_html = render_email(template, context, language)
+    return email_enqueue(
+        to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key, kind=kind, topic=topic
+    )
+
+
+def render_email(template: str, context: dict, language: str | None) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in
+    ``language``."""
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context).strip().replace("\n", " ")
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
-    return email_enqueue(
-        to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key, kind=kind, topic=topic
-    )
+    return subject, body_text, body_html
+
+
+def email_render(row: OutgoingEmail) -> OutgoingEmail:
+    """Render a row queued by the reminder engine with a ``builder`` (``row.render``), once: its builder
+    makes the context from ids, in the recipient's language; the text is saved on the row, so every attempt
+    sends the same text. Raises what the builder raises (e.g. the object is gone): a permanent error."""
+    if not row.render or row.body_text:
+        return row
+    from .reminders import languages_of
+
+    spec = row.render
+    context = import_string(spec["builder"])(**spec["args"])
+    language = spec.get("language") or languages_of([row.to]).get(row.to.lower())
+    row.subject, row.body_text, row.body_html = render_email(spec["template"], context, language)
+    OutgoingEmail.objects.filter(pk=row.pk).update(subject=row.subject[:255], body_text=row.body_text,
+                                                   body_html=row.body_html)
+    return row
 
 
 def email_claim(*, email_id: int) -> OutgoingEmail | None:
@@ -156,7 +181,7 @@ def email_send(*, email_id: int) -> bool:
     if row is None:
         return False
     try:
-        email_message(row).send()
+        email_message(email_render(row)).send()
     except Exception as exc:
         reason = error_reason(exc)
         if is_transient(exc) and row.attempts < max_attempts():
@@ -179,7 +204,7 @@ def email_send(*, email_id: int) -> bool:
     return True
 
 
-def outbox_due_ids(*, limit: int = 500) -> list[int]:
+def outbox_due_ids(*, limit: int = 10000) -> list[int]:
     """Rows that should be (re)sent now: pending ones whose backoff has passed, and ones whose claim went
     stale. A stale claim whose attempts are used up is marked failed here (the worker died every time)."""
     now = timezone.now()

@@ -1,0 +1,173 @@
+"""The one reminder engine. Every app states *who* is reminded of *what*, of *which kind*, *due when*
+(computed in Europe/Oslo wall-clock time) as :class:`Occasion` objects, from set-based queries over what
+is due now; :func:`occasions_queue` turns them into outbox rows.
+
+"Once per person and occasion" is the outbox row's unique ``dedupe_key`` (the occasion's key plus the
+lower-cased address). The engine reads which of the due keys are recorded (one query), and inserts the
+rest with one ``INSERT … ON CONFLICT DO NOTHING`` per thousand rows (``bulk_create(ignore_conflicts=True)``),
+so a sweep with nothing new costs a handful of queries whatever the history, two sweeps racing each other
+insert each row once, and no failing INSERT puts an address or a text into the database log.
+
+An occasion carries either its ``context`` (rendered by the sweep: samling reminders, digests) or a
+``builder`` (a dotted path called with ``args`` when the e-mail is sent; the mellomarbeid reminders, where
+one sweep may find thousands), so a large sweep only inserts small rows and the worker renders each e-mail
+in the recipient's language as it sends it (``absolutt.notifications.services.email_render``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.db.models.functions import Lower
+
+from .models import OutgoingEmail
+from .services import render_email, send_after_commit
+
+OSLO = ZoneInfo("Europe/Oslo")
+DEDUPE_KEY_MAX = OutgoingEmail._meta.get_field("dedupe_key").max_length
+CHUNK = 1000
+# More new rows than this in one sweep: one outbox-sweep task hands them out instead of a task per row.
+MANY = 100
+
+
+@dataclass
+class Occasion:
+    """One e-mail to one person about one occasion.
+
+    ``key``: the occasion's part of the dedupe key, including the time it is about
+    (``gathering-reminder:12:202703260900``). ``topic``: what the object's page lists (``gathering:12``).
+    ``due_at``: when it fell due. ``template``: ``emails/<kind>`` unless given. ``language``: None = the
+    language of the user with that address (one query per sweep, on the ``lower(email)`` index). ``stands_since``: a reminder of the same kind and topic to the
+    same person queued since then still stands although its key differs (the time moved a little)."""
+
+    to: str
+    kind: str
+    key: str
+    topic: str
+    due_at: datetime
+    context: dict | None = None
+    builder: str = ""
+    args: dict = field(default_factory=dict)
+    template: str = ""
+    language: str | None = None
+    stands_since: datetime | None = None
+    exact_key: bool = False  # ``key`` already names the person (e.g. an evaluation invite's id)
+
+    @property
+    def dedupe_key(self) -> str:
+        return self.key if self.exact_key else occasion_key(self.key, self.to)
+
+
+def stamp(at: datetime) -> str:
+    """A time as it appears in a dedupe key: UTC, to the minute."""
+    return at.astimezone(UTC).strftime("%Y%m%d%H%M")
+
+
+def occasion_key(occasion: str, email: str) -> str:
+    """The outbox dedupe key for one person and occasion. Addresses are compared without case; an address
+    too long for the column is replaced by its hash, so the key always fits (and stays unique)."""
+    email = email.strip().lower()
+    key = f"{occasion}:{email}"
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    return f"{occasion}:sha256:{hashlib.sha256(email.encode()).hexdigest()}"
+
+
+def languages_of(emails: Iterable[str]) -> dict[str, str]:
+    """The preferred language of the users with these addresses, by lower-cased address: one query on the
+    ``lower(email)`` index."""
+    from absolutt.accounts.models import User
+
+    wanted = {e.lower() for e in emails}
+    if not wanted:
+        return {}
+    rows = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
+    return dict(rows.values_list("email_lower", "language"))
+
+
+def recorded_keys(keys: list[str]) -> set[str]:
+    """Which of these dedupe keys are in the outbox: one query (the unique index), on PostgreSQL with the
+    keys as one array parameter."""
+    if not keys:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT dedupe_key FROM {OutgoingEmail._meta.db_table} WHERE dedupe_key = ANY(%s)", [keys])
+            return {row[0] for row in cursor.fetchall()}
+    found: set[str] = set()
+    for i in range(0, len(keys), 5000):
+        found.update(OutgoingEmail.objects.filter(dedupe_key__in=keys[i:i + 5000]).values_list("dedupe_key", flat=True))
+    return found
+
+
+def _standing(occasions: list[Occasion]) -> dict[tuple[str, str, str], datetime]:
+    """(kind, topic, address) -> when that person was last reminded of that kind and topic."""
+    windowed = [o for o in occasions if o.stands_since is not None]
+    if not windowed:
+        return {}
+    rows = (OutgoingEmail.objects.filter(kind__in={o.kind for o in windowed}, topic__in={o.topic for o in windowed})
+            .annotate(to_lower=Lower("to")).order_by().values("kind", "topic", "to_lower").annotate(last=Max("created_at")))
+    return {(r["kind"], r["topic"], r["to_lower"]): r["last"] for r in rows}
+
+
+def occasions_queue(occasions: Iterable[Occasion]) -> int:
+    """Queue every occasion not yet recorded; returns how many rows this call inserted. The send tasks
+    start after commit."""
+    by_key: dict[str, Occasion] = {}
+    for o in occasions:
+        by_key.setdefault(o.dedupe_key, o)
+    if not by_key:
+        return 0
+    done = recorded_keys(list(by_key))
+    new = [o for k, o in by_key.items() if k not in done]
+    standing = _standing(new)
+    if standing:
+        new = [o for o in new if o.stands_since is None
+               or (last := standing.get((o.kind, o.topic, o.to.lower()))) is None or last < o.stands_since]
+    if not new:
+        return 0
+    languages = languages_of(o.to for o in new if o.language is None and o.context is not None)
+    rows = []
+    for o in new:
+        template = o.template or f"emails/{o.kind}"
+        if o.context is not None:
+            subject, body_text, body_html = render_email(
+                template, o.context, o.language or languages.get(o.to.lower()) or settings.LANGUAGE_CODE)
+            render = None
+        else:
+            subject = body_text = body_html = ""
+            render = {"template": template, "builder": o.builder, "args": o.args, "language": o.language}
+        rows.append(OutgoingEmail(to=o.to, subject=subject, body_text=body_text, body_html=body_html, render=render,
+                                  dedupe_key=o.dedupe_key, kind=o.kind, topic=o.topic))
+    with transaction.atomic():
+        for i in range(0, len(rows), CHUNK):
+            OutgoingEmail.objects.bulk_create(rows[i:i + CHUNK], ignore_conflicts=True)
+    # Which rows this call inserted (a racing sweep may have inserted some of the same keys first): the
+    # ones whose creation time is the one bulk_create gave our object.
+    mine = {r.dedupe_key: r.created_at for r in rows}
+    ids = [pk for pk, key, created in OutgoingEmail.objects.filter(dedupe_key__in=list(mine)).values_list(
+        "pk", "dedupe_key", "created_at") if created == mine[key]]
+    if len(ids) > MANY:
+        from .tasks import outbox_sweep
+
+        transaction.on_commit(lambda: _start(outbox_sweep))
+    else:
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: send_after_commit(pk))
+    return len(ids)
+
+
+def _start(task) -> None:
+    import logging
+
+    try:
+        task.delay()
+    except Exception as exc:  # the broker is down: beat's outbox sweep runs anyway
+        logging.getLogger(__name__).warning("Could not start %s: %r", task.name, exc)
