@@ -7,12 +7,15 @@ some reminder window now, a few more load those assignments' participants and su
 reads which of the due keys are recorded and inserts the rest in one statement. Work whose windows are all
 in the future or long past is never loaded, so the cost follows what is due, not the history.
 
-Occasions, for each participant and open assignment (not started or draft; not delivered, not approved):
+Occasions, for each participant and open assignment (not started, draft, or returned for revision — the
+last with its own wording and its own keys per return; never delivered or approved work):
 - before the due time, for each of the round's reminder days (default 7 and 1); after downtime only the
   nearest one is sent; the due time is the granted extension's when there is one, and it is part of the
   key, so an extension gives fresh reminders relative to the new time;
 - overdue: the morning (08:00 Oslo) after the due date, for a week;
-- escalation to the round's regional coordinators: 08:00 Oslo, N days after the due date (a round setting).
+- escalation to the round's regional coordinators: 08:00 Oslo, N days after the due date (a round setting);
+- a participant without a municipal coordinator: its core group's administrative leaders (or, without one,
+  the whole core group) get the reminders instead, and the regional coordinators are told why.
 Times are computed in Europe/Oslo with zoneinfo (wall-clock), so a deadline at 23:59 on the last Sunday of
 March or October is handled right. E-mails are rendered when sent (``work_context``).
 """
@@ -30,13 +33,15 @@ from django.utils import timezone
 from absolutt import access
 from absolutt.accounts.models import User
 from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue, recorded_keys, stamp
-from municipalities.models import Participant
+from municipalities.models import Participant, RoleCategory
 from programmes.models import Round
 
 from .models import Assignment, Submission, work_topic
 
 MORNING = time(8, 0)
-OPEN = (Submission.Status.NOT_STARTED, Submission.Status.DRAFT)  # returned work: see below
+# Work that is still to be delivered: not started, a draft, or returned for revision (which the matrix also
+# counts as overdue once its time has passed, so it is reminded too, in its own words).
+OPEN = Submission.OPEN_STATUSES
 ACTIVE_ROUNDS = (Round.Status.SIGNUP, Round.Status.RUNNING)
 LOOKBACK = timedelta(days=45)  # escalations further back than this are not sent after long downtime
 NOTICE_DAYS = 7  # an overdue notice or escalation is sent within a week of falling due, never later
@@ -55,6 +60,7 @@ class Work:
     pk: int
     status: str
     extended_due_at: datetime | None
+    last_delivered_at: datetime | None = None
 
 
 
@@ -73,6 +79,14 @@ class Pending:
     @property
     def status(self) -> str:
         return self.submission.status if self.submission else Submission.Status.NOT_STARTED
+
+    @property
+    def returned(self) -> datetime | None:
+        """For work returned for revision: the delivery it was returned after (each return is an occasion
+        of its own), else None."""
+        if self.status == Submission.Status.RETURNED:
+            return self.submission.last_delivered_at or self.due
+        return None
 
 
 def _window(now: datetime) -> tuple[datetime, datetime] | None:
@@ -113,8 +127,9 @@ def open_work(now: datetime, *, window: tuple[datetime, datetime] | None = None)
     for p in Participant.objects.filter(round_id__in={a.round_id for a in assignments}).select_related(
             "coordinator", "municipality", "county").prefetch_related("core_group").order_by("pk"):
         by_round[p.round_id].append(p)
-    subs = {(a, p): Work(pk, status, extended) for pk, a, p, status, extended in Submission.objects.filter(
-        assignment__in=assignments).values_list("pk", "assignment_id", "participant_id", "status", "extended_due_at")}
+    subs = {(a, p): Work(pk, status, extended, delivered) for pk, a, p, status, extended, delivered in
+            Submission.objects.filter(assignment__in=assignments).values_list(
+                "pk", "assignment_id", "participant_id", "status", "extended_due_at", "last_delivered_at")}
     out = []
     for a in assignments:
         for p in by_round[a.round_id]:
@@ -131,14 +146,19 @@ def work_context(*, assignment: int, participant: int, due: str, **extra) -> dic
     status = Submission.objects.filter(assignment=a, participant=p).values_list("status", flat=True).first()
     return {"assignment": a, "participant": p, "due": datetime.fromisoformat(due),
             "status": Submission.Status(status or Submission.Status.NOT_STARTED).label,
-            "path": reverse("interwork:submission_detail", kwargs={"pk": a.pk, "participant_pk": p.pk}), **extra}
+            "path": reverse("interwork:submission_detail", kwargs={"pk": a.pk, "participant_pk": p.pk}),
+            "participant_path": p.get_absolute_url(), **extra}
 
 
-def _schedule(a: Assignment, due: datetime, now: datetime) -> list[tuple[str, str, str, datetime, dict]]:
-    """The reminders of one assignment with one due time that are due now, as (who, kind, key prefix, due at,
-    extra); who is "coordinator", "core_group" or "regional". The same for every participant with that due
-    time, so the sweep works it out once per assignment (and once per extension)."""
+def _schedule(a: Assignment, due: datetime, now: datetime, returned: datetime | None = None
+              ) -> list[tuple[str, str, str, datetime, dict]]:
+    """The reminders of one assignment with one due time that are due now, as (who, kind, key, due at,
+    extra); who is "coordinator", "core_group" or "regional", and ``{p}`` in the key stands for the
+    participant. The same for every participant with that due time, so the sweep works it out once per
+    assignment (and once per extension or return). Returned work has its own keys (per return) and words."""
     key_due = stamp(due)
+    suffix = f":returned-{stamp(returned)}" if returned else ""
+    words = {"returned": True, "template": "emails/assignment_returned"} if returned else {}
     out = []
     if now < due:
         # "7 days before" means the same wall-clock time in Oslo 7 days earlier, also across a
@@ -149,25 +169,38 @@ def _schedule(a: Assignment, due: datetime, now: datetime) -> list[tuple[str, st
         if applicable:
             d = min(applicable)
             at = local_due - timedelta(days=d)
-            extra = {"days": max(1, (local_due.date() - timezone.localtime(now, OSLO).date()).days)}
-            out.append(("coordinator", "assignment_reminder", f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}", at, extra))
+            extra = {"days": max(1, (local_due.date() - timezone.localtime(now, OSLO).date()).days), **words}
+            key = f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}{suffix}"
+            out.append(("coordinator", "assignment_reminder", key, at, extra))
             if d == min(days) and a.round.copy_core_group_on_last_reminder:
-                out.append(("core_group", "assignment_reminder", f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}", at,
-                            {**extra, "copy": True}))
+                out.append(("core_group", "assignment_reminder", key, at, {**extra, "copy": True}))
         return out
-    overdue_at = morning_after(due, 1)
+    # Overdue: the morning after the due date, or for work returned after it, the morning after the delivery
+    # it was returned after.
+    overdue_at = morning_after(max(due, returned) if returned else due, 1)
     if a.round.overdue_notice and overdue_at <= now < overdue_at + timedelta(days=NOTICE_DAYS):
-        out.append(("coordinator", "assignment_overdue", f"assignment-overdue:{a.pk}:{{p}}:{key_due}", overdue_at, {}))
+        out.append(("coordinator", "assignment_overdue", f"assignment-overdue:{a.pk}:{{p}}:{key_due}{suffix}",
+                    overdue_at, words))
     if a.round.escalation_days:
-        escalate_at = morning_after(due, a.round.escalation_days)
+        escalate_at = morning_after(max(due, returned) if returned else due, a.round.escalation_days)
         if escalate_at <= now < escalate_at + timedelta(days=NOTICE_DAYS):
-            out.append(("regional", "assignment_escalation", f"assignment-escalation:{a.pk}:{{p}}:{key_due}",
-                        escalate_at, {"days_late": a.round.escalation_days}))
+            out.append(("regional", "assignment_escalation", f"assignment-escalation:{a.pk}:{{p}}:{key_due}{suffix}",
+                        escalate_at, {"days_late": a.round.escalation_days, **({"returned": True} if returned else {})}))
     return out
 
 
+def fallback_recipients(p: Participant) -> list:
+    """Who is reminded when a participant has no municipal coordinator: the core group's administrative
+    leaders, or when it has none, the whole active core group."""
+    members = [m for m in p.core_group.all() if m.is_active and m.email]
+    leaders = [m for m in members if m.role_category == RoleCategory.ADMINISTRATIVE]
+    return leaders or members
+
+
 def _occasions(item: Pending, schedule) -> list[tuple[str, str | None, str, str, datetime, dict]]:
-    """(to, language, kind, key, due_at, extra) for each reminder of one piece of work that is due now."""
+    """(to, language, kind, key, due_at, extra) for each reminder of one piece of work that is due now. A
+    participant without a coordinator: the reminder goes to ``fallback_recipients`` and the round's regional
+    coordinators are told why (once per piece of work and due time)."""
     p = item.participant
     coordinator = p.coordinator
     out = []
@@ -175,6 +208,14 @@ def _occasions(item: Pending, schedule) -> list[tuple[str, str | None, str, str,
         key = key.replace("{p}", str(p.pk))
         if who == "coordinator" and coordinator is not None:
             out.append((coordinator.email, coordinator.language, kind, key, at, extra))
+        elif who == "coordinator":
+            recipients = fallback_recipients(p)
+            for m in recipients:
+                out.append((m.email, None, kind, key, at, {**extra, "fallback": True}))
+            notice = {"recipients": ", ".join(m.email for m in recipients), "template": "emails/assignment_no_coordinator"}
+            for rc in item.assignment.round.regional_coordinators.all():
+                out.append((rc.email, rc.language, "assignment_no_coordinator",
+                            f"assignment-no-coordinator:{item.assignment.pk}:{p.pk}:{stamp(item.due)}", at, notice))
         elif who == "core_group" and coordinator is not None:
             for m in p.core_group.all():
                 if m.is_active and m.email and m.email.lower() != coordinator.email.lower():
@@ -191,18 +232,22 @@ def assignment_reminders_due(*, now: datetime) -> int:
     schedules: dict[tuple[int, datetime], list] = {}
     due = []
     for item in open_work(now):
-        when = (item.assignment.pk, item.due)
+        when = (item.assignment.pk, item.due, item.returned)
         if when not in schedules:
-            schedules[when] = _schedule(item.assignment, item.due, now)
+            schedules[when] = _schedule(item.assignment, item.due, now, item.returned)
         if schedules[when]:
             due.extend((item, o) for o in _occasions(item, schedules[when]))
-    occasions = [
-        Occasion(to=to, language=language, kind=kind, key=key, due_at=at,
-                 topic=work_topic(item.assignment.pk, item.participant.pk), builder=BUILDER,
-                 args={"assignment": item.assignment.pk, "participant": item.participant.pk,
-                       "due": item.due.isoformat(), **extra})
-        for item, (to, language, kind, key, at, extra) in due
-    ]
+    occasions = []
+    for item, (to, language, kind, key, at, extra) in due:
+        extra = dict(extra)
+        template = extra.pop("template", "")
+        template = f"{template}_{kind.removeprefix('assignment_')}" if template == "emails/assignment_returned" else template
+        occasions.append(Occasion(
+            to=to, language=language, kind=kind, key=key, due_at=at, template=template,
+            topic=work_topic(item.assignment.pk, item.participant.pk), builder=BUILDER,
+            args={"assignment": item.assignment.pk, "participant": item.participant.pk, "due": item.due.isoformat(),
+                  **extra},
+        ))
     return occasions_queue(occasions)
 
 
