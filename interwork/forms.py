@@ -77,3 +77,18 @@ class ReviewForm(forms.Form):
 class ExtensionForm(forms.Form):
     new_due_at = DateTimeLocalField(label=_("New due time"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NudgeForm(forms.Form):
+    """A reminder sent by hand: one assignment, the chosen participants, an optional personal line."""
+
+    assignment = forms.ModelChoiceField(label=_("Assignment"), queryset=Assignment.objects.none())
+    participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None,
+                                                  widget=forms.CheckboxSelectMultiple)
+    message = forms.CharField(label=_("Personal message (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, round_, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = Assignment.objects.filter(round=round_).order_by("due_at", "pk")
+        self.fields["participants"].queryset = participants

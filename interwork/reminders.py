@@ -297,3 +297,67 @@ def digests_due(*, now: datetime) -> int:
             context={"user": user, "waiting": subs_waiting, "overdue": overdue, "soon": soon, "rounds": rounds},
         ))
     return occasions_queue(occasions)
+
+
+# --- By hand: "Send påminnelse" ------------------------------------------------------------------
+
+@dataclass
+class NudgePlan:
+    """Who a reminder sent by hand reaches, per participant, and why someone is left out."""
+
+    to: list[tuple[Participant, list[str], bool]]  # participant, addresses, fallback (no coordinator)
+    skipped: list[tuple[Participant, str]]  # participant, readable reason
+
+
+def nudge_plan(*, assignment: Assignment, participants: list[Participant]) -> NudgePlan:
+    """The same rules as the sweep: the coordinator, or without one the administrative leader (or the whole
+    core group); nobody for work that is delivered or approved."""
+    from django.utils.translation import gettext as _
+
+    statuses = dict(Submission.objects.filter(assignment=assignment, participant__in=participants)
+                    .values_list("participant_id", "status"))
+    plan = NudgePlan([], [])
+    for p in participants:
+        status = statuses.get(p.pk, Submission.Status.NOT_STARTED)
+        if status not in OPEN:
+            plan.skipped.append((p, _("delivered") if status == Submission.Status.DELIVERED else _("approved")))
+        elif p.coordinator is not None and p.coordinator.is_active:
+            plan.to.append((p, [p.coordinator.email], False))
+        elif recipients := fallback_recipients(p):
+            plan.to.append((p, [m.email for m in recipients], True))
+        else:
+            plan.skipped.append((p, _("no coordinator and nobody in the core group")))
+    return plan
+
+
+def nudge_context(*, assignment: Assignment, participant: Participant, by_user, message: str) -> dict:
+    return {**work_context(assignment=assignment.pk, participant=participant.pk,
+                           due=_due_of(assignment, participant).isoformat()),
+            "sender": by_user.get_full_name(), "message": message}
+
+
+def _due_of(assignment: Assignment, participant: Participant) -> datetime:
+    extended = Submission.objects.filter(assignment=assignment, participant=participant).values_list(
+        "extended_due_at", flat=True).first()
+    return extended or assignment.due_at
+
+
+def reminder_nudge(*, assignment: Assignment, participants: list[Participant], by_user, message: str = "",
+                   now: datetime | None = None) -> tuple[int, NudgePlan]:
+    """Send a reminder by hand (a regional coordinator's "Send påminnelse") through the reminder engine.
+    It is listed with the work's reminders (kind ``assignment_nudge``, who sent it in the text); the same
+    nudge sent twice within a minute (a double click) goes once. Returns how many e-mails were queued."""
+    now = now or timezone.now()
+    plan = nudge_plan(assignment=assignment, participants=participants)
+    occasions = []
+    for p, addresses, fallback in plan.to:
+        due = _due_of(assignment, p)
+        for email in addresses:
+            occasions.append(Occasion(
+                to=email, kind="assignment_nudge", key=f"assignment-nudge:{assignment.pk}:{p.pk}:{stamp(now)}",
+                topic=work_topic(assignment.pk, p.pk), due_at=now, builder=BUILDER,
+                language=p.coordinator.language if not fallback else None,
+                args={"assignment": assignment.pk, "participant": p.pk, "due": due.isoformat(),
+                      "sender": by_user.get_full_name(), "message": message, "fallback": fallback},
+            ))
+    return occasions_queue(occasions), plan

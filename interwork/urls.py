@@ -9,6 +9,7 @@ urlpatterns = [
     path("runder/<int:round_pk>/samlinger/", views.round_timeline, name="timeline"),
     path("runder/<int:round_pk>/mellomarbeid/", views.round_work, name="round_work"),
     path("runder/<int:round_pk>/mellomarbeid/ny/", views.assignment_create, name="assignment_create"),
+    path("runder/<int:round_pk>/mellomarbeid/paminnelse/", views.nudge, name="nudge"),
     path("runder/<int:round_pk>/mellomarbeid/oversikt.<str:fmt>", export_views.matrix_export, name="matrix_export"),
     path("runder/<int:round_pk>/mellomarbeid/innleveringer.zip", export_views.submissions_zip, name="submissions_zip"),
     path("mellomarbeid/<int:pk>/", views.assignment_detail, name="assignment_detail"),

@@ -12,8 +12,8 @@ from absolutt import access
 from absolutt.forms_util import add_service_errors
 from sessions_app import selectors as gathering_selectors
 
-from . import selectors, services
-from .forms import AssignmentForm, CommentForm, DraftForm, ExtensionForm, FileForm, ReviewForm
+from . import reminders, selectors, services
+from .forms import AssignmentForm, CommentForm, DraftForm, ExtensionForm, FileForm, NudgeForm, ReviewForm
 from .models import Assignment, Extension, Submission
 
 
@@ -33,6 +33,43 @@ def round_work(request, round_pk):
         "can_manage": access.can_manage_round(request.user, round_),
         "can_export": access.can_see_round_results(request.user, round_),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nudge(request, round_pk):
+    """"Send påminnelse": a regional coordinator reminds the chosen participants of one assignment, after a
+    preview of the e-mail; it is listed with the work's reminders."""
+    round_ = access.get_round_for_user(request.user, round_pk, manage=True)
+    participants = access.visible_participants(request.user).filter(round=round_).select_related(
+        "municipality", "county", "coordinator").order_by("municipality__short_name", "county__name")
+    initial = {}
+    if a := request.GET.get("oppgave", ""):
+        initial["assignment"] = a if a.isdigit() else None
+    if chosen := [p for p in request.GET.getlist("deltaker") if p.isdigit()]:
+        initial["participants"] = chosen
+    form = NudgeForm(request.POST or None, initial=initial, round_=round_, participants=participants)
+    preview = plan = None
+    if request.method == "POST" and form.is_valid():
+        assignment, chosen, message = (form.cleaned_data["assignment"], list(form.cleaned_data["participants"]),
+                                       form.cleaned_data["message"])
+        if "send" in request.POST:
+            sent, plan = reminders.reminder_nudge(assignment=assignment, participants=chosen, by_user=request.user,
+                                                  message=message)
+            messages.success(request, _("%(n)s reminders were sent.") % {"n": sent})
+            for p, reason in plan.skipped:
+                messages.warning(request, _("Not sent to %(name)s: %(reason)s.") % {"name": p.name, "reason": reason})
+            return redirect("interwork:round_work", round_pk=round_.pk)
+        plan = reminders.nudge_plan(assignment=assignment, participants=chosen)
+        if plan.to:
+            from absolutt.notifications.services import render_email
+
+            p, _addresses, fallback = plan.to[0]
+            context = {**reminders.nudge_context(assignment=assignment, participant=p, by_user=request.user,
+                                                 message=message), "fallback": fallback}
+            preview = dict(zip(("subject", "text"), render_email("emails/assignment_nudge", context, None)[:2],
+                               strict=True))
+    return render(request, "interwork/nudge.html", {"round": round_, "form": form, "preview": preview, "plan": plan})
 
 
 @login_required
