@@ -44,16 +44,23 @@ DEADLINE_REMINDER = "registration_deadline_reminder"
 
 
 def due_within_offset(*, now: datetime, at: str, setting: str, unit: timedelta) -> Q | None:
-    """``now < <at> <= now + <the round's setting> * unit`` as one database filter: an OR over the values
-    the rounds actually use (a handful), so each row's own round setting is honoured exactly. For any
-    model with a ``round`` (samlinger here; mellomarbeid assignments later). None when no round has it
-    switched on (0 = off)."""
+    """A database filter for the rows whose reminding may have opened: ``now < <at> <= now + <the round's
+    setting> * unit`` (plus an hour, for the wall-clock arithmetic across a daylight-saving change; the exact
+    check is ``window_opened``), as an OR over the values the rounds actually use (a handful), so each row's
+    own round setting is honoured. For any model with a ``round``. None when no round has it switched on
+    (0 = off)."""
     offsets = Round.objects.order_by().values_list(setting, flat=True).distinct()
     q = None
     for n in sorted(n for n in offsets if n):
-        term = Q(**{f"round__{setting}": n, f"{at}__lte": now + n * unit})
+        term = Q(**{f"round__{setting}": n, f"{at}__lte": now + n * unit + timedelta(hours=1)})
         q = term if q is None else q | term
     return None if q is None else Q(**{f"{at}__gt": now}) & q
+
+
+def window_start(at: datetime, offset: timedelta) -> datetime:
+    """When reminding opens: ``offset`` before ``at`` in Oslo wall-clock time ("48 hours before Monday 10:00"
+    is Saturday 10:00, also when the clocks change on the Sunday in between)."""
+    return timezone.localtime(at, OSLO) - offset
 
 
 def _gathering_topic(gathering: Gathering) -> str:
@@ -76,7 +83,9 @@ def gathering_reminders_due(*, now: datetime) -> int:
     )
     occasions = []
     for g in gatherings:
-        window_start = g.starts_at - timedelta(hours=g.round.gathering_reminder_hours)
+        opens = window_start(g.starts_at, timedelta(hours=g.round.gathering_reminder_hours))
+        if now < opens:
+            continue
         agenda = list(g.agenda.all())
         base = {
             "gathering": g,
@@ -88,7 +97,7 @@ def gathering_reminders_due(*, now: datetime) -> int:
         for r in g.registered:
             occasions.append(Occasion(
                 to=r.email, kind=GATHERING_REMINDER, key=f"gathering-reminder:{g.pk}:{stamp(g.starts_at)}",
-                topic=_gathering_topic(g), due_at=window_start, stands_since=window_start,
+                topic=_gathering_topic(g), due_at=opens, stands_since=opens,
                 context={**base, "registration": r},
             ))
     return occasions_queue(occasions)
@@ -121,7 +130,9 @@ def registration_deadline_reminders_due(*, now: datetime) -> int:
     )
     occasions = []
     for g in gatherings:
-        window_start = g.registration_deadline - timedelta(days=g.round.registration_reminder_days)
+        opens = window_start(g.registration_deadline, timedelta(days=g.round.registration_reminder_days))
+        if now < opens:
+            continue
         nobody: dict[int, list[Participant]] = defaultdict(list)  # coordinator id -> their participants
         for p in participants_by_round[g.round_id]:
             if (g.pk, p.pk) not in with_someone:
@@ -131,7 +142,7 @@ def registration_deadline_reminders_due(*, now: datetime) -> int:
             occasions.append(Occasion(
                 to=coordinator.email, language=coordinator.language, kind=DEADLINE_REMINDER,
                 key=f"registration-deadline:{g.pk}:{stamp(g.registration_deadline)}", topic=_gathering_topic(g),
-                due_at=window_start, stands_since=window_start,
+                due_at=opens, stands_since=opens,
                 context={
                     "gathering": g, "coordinator": coordinator, "participants": participants,
                     "names": ", ".join(p.name for p in participants),

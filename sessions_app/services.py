@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.notifications.reminders import OSLO
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
 from municipalities.models import CoreGroupMember, Participant, RoleCategory
@@ -53,6 +54,8 @@ def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -
     if moved:
         gathering.sequence += 1
     gathering.save()
+    if moved and gathering.starts_at != old_start:
+        _agenda_follows(gathering, old_start)
     if gathering.capacity is None or (old_capacity is not None and gathering.capacity > old_capacity):
         while _promote_from_waiting_list(gathering) is not None:  # more seats: the waiting list moves up
             pass
@@ -63,19 +66,36 @@ def gathering_update(*, gathering: Gathering, data: dict, notify: bool = True) -
     return gathering
 
 
+def _agenda_follows(gathering: Gathering, old_start) -> None:
+    """The agenda moves with the samling: each item keeps its wall-clock distance (Oslo) from the start, so
+    "09:30, half an hour after the start" stays that across a daylight-saving change too."""
+    old_local = timezone.localtime(old_start, OSLO).replace(tzinfo=None)
+    new_local = timezone.localtime(gathering.starts_at, OSLO).replace(tzinfo=None)
+    items = list(gathering.agenda.all())
+    for item in items:
+        offset = timezone.localtime(item.starts_at, OSLO).replace(tzinfo=None) - old_local
+        item.starts_at = timezone.make_aware(new_local + offset, OSLO)
+    AgendaItem.objects.bulk_update(items, ["starts_at"])
+
+
 def _notify_moved(gathering: Gathering, old_start) -> None:
-    recipients = {r.email.lower(): r.name for r in gathering.registrations.exclude(status=Registration.Status.CANCELLED)}
-    for person in selectors.invited_people(gathering):
-        recipients.setdefault(person.email.lower(), person.name)
-    for email, name in sorted(recipients.items()):
-        email_enqueue_template(
-            to=email, template="emails/gathering_moved",
-            context={"gathering": gathering, "name": name, "old_start": old_start,
-                     "path": gathering.get_absolute_url()},
-            language=selectors.language_of(email),
-            dedupe_key=f"gathering-moved:{gathering.pk}:{gathering.sequence}:{email}",
-            kind="gathering_moved", topic=f"gathering:{gathering.pk}",
-        )
+    """Tell the registered (and those waiting) that their samling has a new time and their registration is
+    kept; tell the invited who have not registered in other words, with the registration link. Through
+    the reminder engine: one e-mail per person and move, languages in one query."""
+    from absolutt.notifications.reminders import Occasion, occasions_queue
+
+    registered = {r.email.lower(): r.name for r in gathering.registrations.exclude(status=Registration.Status.CANCELLED)}
+    invited = {p.email.lower(): p.name for p in selectors.invited_people(gathering) if p.email.lower() not in registered}
+    base = {"gathering": gathering, "old_start": old_start, "path": gathering.get_absolute_url()}
+    key = f"gathering-moved:{gathering.pk}:{gathering.sequence}"
+    now = timezone.now()
+    occasions_queue(
+        [Occasion(to=email, kind="gathering_moved", key=key, topic=f"gathering:{gathering.pk}", due_at=now,
+                  context={**base, "name": name}) for email, name in sorted(registered.items())]
+        + [Occasion(to=email, kind="gathering_moved", key=key, topic=f"gathering:{gathering.pk}", due_at=now,
+                    template="emails/gathering_moved_invited", context={**base, "name": name})
+           for email, name in sorted(invited.items())]
+    )
 
 
 def gathering_summary_update(*, gathering: Gathering, summary: str) -> Gathering:
