@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("interwork.urls")),
     path("", include("progress.urls")),
+    path("", include("absolutt.notifications.urls")),
     # "View on site" only for objects the user may see in the admin (before the admin's own route).
     path("admin/r/<int:content_type_id>/<path:object_id>/", scoped_view_on_site, name="admin_view_on_site"),
     path("admin/", admin.site.urls),

@@ -2,7 +2,6 @@
 is kept and the invited who have not registered get their own words with the registration link; the
 reminder before the samling opens 48 hours before in Oslo wall-clock time, also across a DST change."""
 
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse

@@ -43,7 +43,14 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            # the outbox page and the admin: by status, newest first; and everything newest first
+            models.Index(fields=["status", "-created_at"], name="outbox_status_created"),
+            models.Index(fields=["-created_at"], name="outbox_created"),
+            # the reminder engine's "reminded of this kind and topic since" and the reminder histories
+            models.Index(fields=["kind", "topic"], name="outbox_kind_topic"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"

@@ -215,3 +215,29 @@ def outbox_due_ids(*, limit: int = 10000) -> list[int]:
     due = (Q(status=OutgoingEmail.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
            ) | stale
     return list(OutgoingEmail.objects.filter(due).order_by("created_at").values_list("pk", flat=True)[:limit])
+
+
+def email_retry(*, email_id: int) -> bool:
+    """"Send again": a failed row (or a pending one waiting for its backoff) gets a fresh set of attempts
+    and is handed out after commit. A row that is being sent or was sent is left alone (returns False)."""
+    updated = OutgoingEmail.objects.filter(
+        pk=email_id, status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.PENDING]
+    ).update(status=OutgoingEmail.Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None)
+    if updated:
+        transaction.on_commit(lambda: send_after_commit(email_id))
+    return bool(updated)
+
+
+def outbox_purge(*, now=None) -> int:
+    """Retention: the texts of e-mails sent (or failed) more than ``ABSOLUTT_OUTBOX_RETENTION_DAYS`` days ago
+    are emptied. The row stays, without its text: it is the record that the person was reminded (the
+    dedupe key, the kind, the time), which the matrix and the reminder history show. Returns rows purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ABSOLUTT_OUTBOX_RETENTION_DAYS)
+    old = OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED], created_at__lt=cutoff
+    ).exclude(body_text="", body_html="", render__isnull=True)
+    purged = 0
+    while ids := list(old.values_list("pk", flat=True)[:5000]):
+        purged += OutgoingEmail.objects.filter(pk__in=ids).update(body_text="", body_html="", render=None)
+    return purged

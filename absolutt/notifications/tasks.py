@@ -20,3 +20,9 @@ def outbox_sweep() -> int:
     for email_id in ids:
         send_outgoing_email.delay(email_id)
     return len(ids)
+
+
+@shared_task(name="absolutt.notifications.tasks.outbox_purge")
+def outbox_purge() -> int:
+    """Periodic (beat, daily): empty the texts of old e-mails (``ABSOLUTT_OUTBOX_RETENTION_DAYS``)."""
+    return services.outbox_purge()

@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-queues outbox e-mails that were never handed to a worker or whose worker died mid-send.
     "outbox-sweep": {"task": "absolutt.notifications.tasks.outbox_sweep", "schedule": 60.0},
+    # Retention: empties the texts of e-mails older than ABSOLUTT_OUTBOX_RETENTION_DAYS (the rows stay).
+    "outbox-retention": {"task": "absolutt.notifications.tasks.outbox_purge", "schedule": 24 * 60 * 60.0},
     # Mellomarbeid deadline reminders, overdue notices, escalations and digests that are due now.
     "mellomarbeid-reminders": {"task": "interwork.tasks.reminder_sweep", "schedule": 300.0},
     # Samling reminders, registration-deadline reminders, evaluation invitations and their reminders.
@@ -297,6 +299,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 ABSOLUTT_OUTBOX_MAX_ATTEMPTS = env.int("ABSOLUTT_OUTBOX_MAX_ATTEMPTS", default=8)
 ABSOLUTT_OUTBOX_BACKOFF_SECONDS = env.int("ABSOLUTT_OUTBOX_BACKOFF_SECONDS", default=60)
 ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS = env.int("ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS", default=10 * 60)
+# Texts (subject stays) of e-mails sent or failed longer ago than this are emptied by a daily beat task.
+ABSOLUTT_OUTBOX_RETENTION_DAYS = env.int("ABSOLUTT_OUTBOX_RETENTION_DAYS", default=180)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MESSAGE_TAGS = {40: "danger"}

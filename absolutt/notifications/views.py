@@ -1,0 +1,43 @@
+"""The outbox page: e-mails that failed or wait, with the reason, and "send again". For the national lead
+(and superusers), who may see every recipient; everyone else gets 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from absolutt import access
+
+from . import selectors, services
+
+
+def _require_outbox_access(user) -> None:
+    if not access.can_manage_programme_settings(user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def outbox(request):
+    _require_outbox_access(request.user)
+    show = request.GET.get("vis", "failed")
+    if show not in selectors.OUTBOX_VIEWS:
+        show = "failed"
+    page = Paginator(selectors.outbox_rows(show), 100).get_page(request.GET.get("side"))
+    return render(request, "notifications/outbox.html", {
+        "page": page, "show": show, "views": selectors.OUTBOX_VIEWS, "counts": selectors.outbox_counts(),
+    })
+
+
+@login_required
+@require_POST
+def outbox_retry(request, pk):
+    _require_outbox_access(request.user)
+    if services.email_retry(email_id=pk):
+        messages.success(request, _("The e-mail will be sent again."))
+    else:
+        messages.warning(request, _("That e-mail is being sent or has been sent."))
+    return redirect(request.POST.get("next") or "notifications:outbox")
