@@ -4,7 +4,8 @@ is due now; :func:`occasions_queue` turns them into outbox rows.
 
 "Once per person and occasion" is the outbox row's unique ``dedupe_key`` (the occasion's key plus the
 lower-cased address). The engine reads which of the due keys are recorded (one query), and inserts the
-rest with one ``INSERT … ON CONFLICT DO NOTHING`` per thousand rows (``bulk_create(ignore_conflicts=True)``),
+rest with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (on PostgreSQL from a COPY; elsewhere
+``bulk_create(ignore_conflicts=True)``),
 so a sweep with nothing new costs a handful of queries whatever the history, two sweeps racing each other
 insert each row once, and no failing INSERT puts an address or a text into the database log.
 
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from .models import OutgoingEmail
 from .services import render_email, send_after_commit
@@ -144,16 +146,8 @@ def occasions_queue(occasions: Iterable[Occasion]) -> int:
         else:
             subject = body_text = body_html = ""
             render = {"template": template, "builder": o.builder, "args": o.args, "language": o.language}
-        rows.append(OutgoingEmail(to=o.to, subject=subject, body_text=body_text, body_html=body_html, render=render,
-                                  dedupe_key=o.dedupe_key, kind=o.kind, topic=o.topic))
-    with transaction.atomic():
-        for i in range(0, len(rows), CHUNK):
-            OutgoingEmail.objects.bulk_create(rows[i:i + CHUNK], ignore_conflicts=True)
-    # Which rows this call inserted (a racing sweep may have inserted some of the same keys first): the
-    # ones whose creation time is the one bulk_create gave our object.
-    mine = {r.dedupe_key: r.created_at for r in rows}
-    ids = [pk for pk, key, created in OutgoingEmail.objects.filter(dedupe_key__in=list(mine)).values_list(
-        "pk", "dedupe_key", "created_at") if created == mine[key]]
+        rows.append((o.to, subject[:255], body_text, body_html, o.dedupe_key, o.kind, o.topic, render))
+    ids = _insert(rows)
     if len(ids) > MANY:
         from .tasks import outbox_sweep
 
@@ -162,6 +156,46 @@ def occasions_queue(occasions: Iterable[Occasion]) -> int:
         for pk in ids:
             transaction.on_commit(lambda pk=pk: send_after_commit(pk))
     return len(ids)
+
+
+COLUMNS = ("to", "subject", "body_text", "body_html", "dedupe_key", "kind", "topic", "render")
+
+
+def _insert(rows: list[tuple]) -> list[int]:
+    """Insert outbox rows, skipping keys that exist (a racing sweep), and return the ids this call inserted.
+    PostgreSQL: COPY into a temporary table and one ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id``
+    (no failing INSERT, so nothing personal reaches the log). Elsewhere: ``bulk_create(ignore_conflicts=True)``
+    and a read of the ids by key and creation time."""
+    if not rows:
+        return []
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        import json
+
+        table = OutgoingEmail._meta.db_table
+        cols = ", ".join(f'"{c}"' for c in COLUMNS)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS absolutt_outbox_new (\"to\" varchar(254), subject varchar(255), "
+                "body_text text, body_html text, dedupe_key varchar(200), kind varchar(40), topic varchar(80), "
+                "render jsonb) ON COMMIT DELETE ROWS")
+            cursor.execute("TRUNCATE absolutt_outbox_new")
+            with cursor.copy(f"COPY absolutt_outbox_new ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row[:7], None if row[7] is None else json.dumps(row[7])))
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}, status, attempts, last_error, created_at) "
+                f"SELECT {cols}, %s, 0, '', %s FROM absolutt_outbox_new ON CONFLICT DO NOTHING RETURNING id",
+                [OutgoingEmail.Status.PENDING, now])
+            return [r[0] for r in cursor.fetchall()]
+    objects = [OutgoingEmail(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
+    with transaction.atomic():
+        for i in range(0, len(objects), CHUNK):
+            OutgoingEmail.objects.bulk_create(objects[i:i + CHUNK], ignore_conflicts=True)
+    # Which rows this call inserted: the ones whose creation time is the one bulk_create gave our object.
+    mine = {r.dedupe_key: r.created_at for r in objects}
+    return [pk for pk, key, created in OutgoingEmail.objects.filter(dedupe_key__in=list(mine)).values_list(
+        "pk", "dedupe_key", "created_at") if created == mine[key]]
 
 
 def _start(task) -> None:
