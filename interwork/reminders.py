@@ -29,10 +29,11 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from absolutt import access
 from absolutt.accounts.models import User
-from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue, recorded_keys, stamp
+from absolutt.notifications.reminders import OSLO, Occasion, occasion_key, occasions_queue, recorded_keys, stamp
 from municipalities.models import Participant, RoleCategory
 from programmes.models import Round
 
@@ -237,8 +238,13 @@ def assignment_reminders_due(*, now: datetime) -> int:
             schedules[when] = _schedule(item.assignment, item.due, now, item.returned)
         if schedules[when]:
             due.extend((item, o) for o in _occasions(item, schedules[when]))
+    # Build occasions only for what is not recorded yet: a sweep with nothing new stops after one query.
+    keys = [occasion_key(o[3], o[0]) for _item, o in due]
+    done = recorded_keys(keys)
     occasions = []
-    for item, (to, language, kind, key, at, extra) in due:
+    for (item, (to, language, kind, key, at, extra)), full_key in zip(due, keys, strict=True):
+        if full_key in done:
+            continue
         extra = dict(extra)
         template = extra.pop("template", "")
         template = f"{template}_{kind.removeprefix('assignment_')}" if template == "emails/assignment_returned" else template
@@ -255,7 +261,6 @@ def digests_due(*, now: datetime) -> int:
     """Regional coordinators' digest (daily, or weekly on Mondays; from 07:00 Oslo): due soon, overdue,
     deliveries waiting for review. Once per person and day; nothing is sent when there is nothing to say.
     The open work is loaded once for every coordinator (not once each)."""
-
     local = timezone.localtime(now, OSLO)
     if local.time() < time(7, 0):
         return 0
@@ -312,8 +317,6 @@ class NudgePlan:
 def nudge_plan(*, assignment: Assignment, participants: list[Participant]) -> NudgePlan:
     """The same rules as the sweep: the coordinator, or without one the administrative leader (or the whole
     core group); nobody for work that is delivered or approved."""
-    from django.utils.translation import gettext as _
-
     statuses = dict(Submission.objects.filter(assignment=assignment, participant__in=participants)
                     .values_list("participant_id", "status"))
     plan = NudgePlan([], [])
