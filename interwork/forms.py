@@ -80,15 +80,25 @@ class ExtensionForm(forms.Form):
 
 
 class NudgeForm(forms.Form):
-    """A reminder sent by hand: one assignment, the chosen participants, an optional personal line."""
+    """A reminder sent by hand: one assignment or one samling, the chosen participants, and for an
+    assignment an optional personal line."""
 
-    assignment = forms.ModelChoiceField(label=_("Assignment"), queryset=Assignment.objects.none())
+    assignment = forms.ModelChoiceField(label=_("Assignment"), queryset=Assignment.objects.none(), required=False)
+    gathering = forms.ModelChoiceField(label=_("or samling"), queryset=Gathering.objects.none(), required=False)
     participants = forms.ModelMultipleChoiceField(label=_("Participants"), queryset=None,
                                                   widget=forms.CheckboxSelectMultiple)
     message = forms.CharField(label=_("Personal message (optional)"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Added to a reminder about an assignment."))
 
     def __init__(self, *args, round_, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = Assignment.objects.filter(round=round_).order_by("due_at", "pk")
+        self.fields["gathering"].queryset = Gathering.objects.filter(round=round_).order_by("starts_at", "pk")
         self.fields["participants"].queryset = participants
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("assignment")) == bool(data.get("gathering")):
+            raise forms.ValidationError(_("Choose either an assignment or a samling."))
+        return data

@@ -38,8 +38,8 @@ def round_work(request, round_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def nudge(request, round_pk):
-    """"Send påminnelse": a regional coordinator reminds the chosen participants of one assignment, after a
-    preview of the e-mail; it is listed with the work's reminders."""
+    """"Send påminnelse": a regional coordinator reminds the chosen participants of one assignment or one
+    samling, after a preview of the e-mail; it is listed with the work's (or the samling's) reminders."""
     round_ = access.get_round_for_user(request.user, round_pk, manage=True)
     participants = access.visible_participants(request.user).filter(round=round_).select_related(
         "municipality", "county", "coordinator").order_by("municipality__short_name", "county__name")
@@ -51,24 +51,40 @@ def nudge(request, round_pk):
     form = NudgeForm(request.POST or None, initial=initial, round_=round_, participants=participants)
     preview = plan = None
     if request.method == "POST" and form.is_valid():
-        assignment, chosen, message = (form.cleaned_data["assignment"], list(form.cleaned_data["participants"]),
-                                       form.cleaned_data["message"])
+        from absolutt.notifications.services import render_email
+        from sessions_app import reminders as gathering_reminders
+
+        assignment, gathering = form.cleaned_data["assignment"], form.cleaned_data["gathering"]
+        chosen, message = list(form.cleaned_data["participants"]), form.cleaned_data["message"]
         if "send" in request.POST:
-            sent, plan = reminders.reminder_nudge(assignment=assignment, participants=chosen, by_user=request.user,
-                                                  message=message)
-            messages.success(request, _("%(n)s reminders were sent.") % {"n": sent})
+            if assignment:
+                sent, plan = reminders.reminder_nudge(assignment=assignment, participants=chosen,
+                                                      by_user=request.user, message=message)
+            else:
+                sent, plan = gathering_reminders.gathering_nudge(gathering=gathering, participants=chosen)
+            messages.success(request, _("Reminders sent: %(n)s.") % {"n": sent})
             for p, reason in plan.skipped:
                 messages.warning(request, _("Not sent to %(name)s: %(reason)s.") % {"name": p.name, "reason": reason})
             return redirect("interwork:round_work", round_pk=round_.pk)
-        plan = reminders.nudge_plan(assignment=assignment, participants=chosen)
-        if plan.to:
-            from absolutt.notifications.services import render_email
-
-            p, _addresses, fallback = plan.to[0]
-            context = {**reminders.nudge_context(assignment=assignment, participant=p, by_user=request.user,
-                                                 message=message), "fallback": fallback}
-            preview = dict(zip(("subject", "text"), render_email("emails/assignment_nudge", context, None)[:2],
-                               strict=True))
+        if assignment:
+            plan = reminders.nudge_plan(assignment=assignment, participants=chosen)
+            recipients = [(p.name, addresses, fallback) for p, addresses, fallback in plan.to]
+            if plan.to:
+                p, _addresses, fallback = plan.to[0]
+                context = {**reminders.nudge_context(assignment=assignment, participant=p, by_user=request.user,
+                                                     message=message), "fallback": fallback}
+                preview = render_email("emails/assignment_nudge", context, None)
+        else:
+            now = timezone.now()
+            plan = gathering_reminders.gathering_nudge_plan(gathering=gathering, participants=chosen, now=now)
+            occasions = gathering_reminders.gathering_nudge_occasions(gathering=gathering, plan=plan, now=now)
+            recipients = [(p.name, [r.email for r in regs], False) for p, regs in plan.registered] + [
+                (p.name, [p.coordinator.email], False) for p in plan.to_register]
+            if occasions:
+                preview = render_email(occasions[0].template, occasions[0].context, None)
+        if preview:
+            preview = {"subject": preview[0], "text": preview[1]}
+        plan = {"to": recipients, "skipped": plan.skipped}
     return render(request, "interwork/nudge.html", {"round": round_, "form": form, "preview": preview, "plan": plan})
 
 

@@ -28,10 +28,12 @@ The occasions are queued by the one reminder engine (``absolutt.notifications.re
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue, stamp
 from municipalities.models import Participant
@@ -63,6 +65,17 @@ def window_start(at: datetime, offset: timedelta) -> datetime:
     return timezone.localtime(at, OSLO) - offset
 
 
+def _reminder_context(g: Gathering, now: datetime) -> dict:
+    """What the reminder before a samling shows (agenda prefetched or read here)."""
+    return {
+        "gathering": g,
+        "agenda": list(g.agenda.all()),
+        "multiday": timezone.localtime(g.starts_at, OSLO).date() != timezone.localtime(g.ends_at, OSLO).date(),
+        "can_cancel": now <= g.effective_registration_deadline,
+        "path": g.get_absolute_url(),
+    }
+
+
 def _gathering_topic(gathering: Gathering) -> str:
     return f"gathering:{gathering.pk}"
 
@@ -86,14 +99,7 @@ def gathering_reminders_due(*, now: datetime) -> int:
         opens = window_start(g.starts_at, timedelta(hours=g.round.gathering_reminder_hours))
         if now < opens:
             continue
-        agenda = list(g.agenda.all())
-        base = {
-            "gathering": g,
-            "agenda": agenda,
-            "multiday": timezone.localtime(g.starts_at, OSLO).date() != timezone.localtime(g.ends_at, OSLO).date(),
-            "can_cancel": now <= g.effective_registration_deadline,
-            "path": g.get_absolute_url(),
-        }
+        base = _reminder_context(g, now)
         for r in g.registered:
             occasions.append(Occasion(
                 to=r.email, kind=GATHERING_REMINDER, key=f"gathering-reminder:{g.pk}:{stamp(g.starts_at)}",
@@ -151,3 +157,65 @@ def registration_deadline_reminders_due(*, now: datetime) -> int:
                 },
             ))
     return occasions_queue(occasions)
+
+
+# --- By hand: "Send påminnelse" about a samling --------------------------------------------------
+
+@dataclass
+class GatheringNudgePlan:
+    """Per participant: the registered people (reminded of the samling), or without any the coordinator
+    (reminded to register); and who is left out, with a readable reason."""
+
+    registered: list[tuple[Participant, list[Registration]]]
+    to_register: list[Participant]
+    skipped: list[tuple[Participant, str]]
+
+
+def gathering_nudge_plan(*, gathering: Gathering, participants: list[Participant], now: datetime) -> GatheringNudgePlan:
+    plan = GatheringNudgePlan([], [], [])
+    if now >= gathering.starts_at:
+        plan.skipped = [(p, _("the samling has started")) for p in participants]
+        return plan
+    by_participant: dict[int, list[Registration]] = defaultdict(list)
+    for r in gathering.registrations.filter(participant__in=participants, status=Registration.Status.REGISTERED):
+        by_participant[r.participant_id].append(r)
+    for p in participants:
+        if by_participant[p.pk]:
+            plan.registered.append((p, by_participant[p.pk]))
+        elif p.coordinator is not None and p.coordinator.is_active:
+            plan.to_register.append(p)
+        else:
+            plan.skipped.append((p, _("nobody registered and no coordinator")))
+    return plan
+
+
+def gathering_nudge_occasions(*, gathering: Gathering, plan: GatheringNudgePlan, now: datetime) -> list[Occasion]:
+    key = f"gathering-nudge:{gathering.pk}:{{p}}:{stamp(now)}"
+    topic = _gathering_topic(gathering)
+    base = _reminder_context(gathering, now)
+    occasions = []
+    for p, registrations in plan.registered:
+        for r in registrations:
+            occasions.append(Occasion(to=r.email, kind="gathering_nudge", key=key.format(p=p.pk), topic=topic,
+                                      due_at=now, template="emails/gathering_reminder",
+                                      context={**base, "registration": r}))
+    for p in plan.to_register:
+        c = p.coordinator
+        occasions.append(Occasion(
+            to=c.email, language=c.language, kind="gathering_nudge", key=key.format(p=p.pk), topic=topic, due_at=now,
+            template="emails/registration_deadline_reminder",
+            context={"gathering": gathering, "coordinator": c, "participants": [p], "names": p.name,
+                     "for_coordinators": gathering.kind == Gathering.Kind.COORDINATORS, "path": gathering.get_absolute_url()},
+        ))
+    return occasions
+
+
+def gathering_nudge(*, gathering: Gathering, participants: list[Participant], now: datetime | None = None
+                    ) -> tuple[int, GatheringNudgePlan]:
+    """A regional coordinator's "Send påminnelse" about a samling, through the reminder engine: the chosen
+    participants' registered people get the reminder before the samling, a participant with nobody
+    registered has its coordinator asked to register. Listed with the samling's reminders; the same nudge
+    twice within a minute (a double click) goes once."""
+    now = now or timezone.now()
+    plan = gathering_nudge_plan(gathering=gathering, participants=participants, now=now)
+    return occasions_queue(gathering_nudge_occasions(gathering=gathering, plan=plan, now=now)), plan

@@ -45,7 +45,7 @@ def test_regional_coordinator_previews_and_sends_a_reminder_by_hand(client, cast
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form(assignment, chosen, send="1"), follow=True)
     body = response.content.decode()
-    assert response.status_code == 200 and "2 påminnelser ble sendt." in body
+    assert response.status_code == 200 and "Påminnelser sendt: 2." in body
     assert f"Ikke sendt til {a.other_participant.name}: levert." in body
     sent = OutgoingEmail.objects.filter(kind="assignment_nudge")
     assert sorted(sent.values_list("to", flat=True)) == sorted([a.municipal_coordinator.email, "radmann@kommune.example"])
@@ -71,4 +71,46 @@ def test_reminder_by_hand_is_for_the_rounds_managers_only(client, cast):
     for user in (a.municipal_coordinator, a.competence_partner):
         client.force_login(user)
         assert client.post(url, form(assignment, [a.participant], send="1")).status_code in (403, 404)
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_reminder_by_hand_about_a_samling_reaches_the_registered_or_asks_the_coordinator_to_register(
+        client, cast, django_capture_on_commit_callbacks):
+    from sessions_app.models import Registration
+
+    from .gathering_factories import GatheringFactory
+
+    a = cast.a
+    g = GatheringFactory(round=a.round, title="Fellessamling 2", starts_at=timezone.now() + timedelta(days=5),
+                         ends_at=timezone.now() + timedelta(days=5, hours=6))
+    Registration.objects.create(gathering=g, participant=a.participant, name="Påmeldt", email="pameldt@kommune.example")
+    nobody = ParticipantFactory(round=a.round, coordinator=None)
+    client.force_login(a.regional_coordinator)
+    url = reverse("interwork:nudge", args=[a.round.pk])
+    chosen = [a.participant, a.other_participant, nobody]
+    data = {"gathering": g.pk, "participants": [p.pk for p in chosen], "message": ""}
+    page = client.post(url, {**data, "preview": "1"}).content.decode()
+    assert "Forhåndsvisning" in page and "Fellessamling 2" in page and "pameldt@kommune.example" in page
+    assert "ingen påmeldte og ingen koordinator" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.post(url, {**data, "send": "1"}, follow=True).content.decode()
+    assert "Påminnelser sendt: 1." in body
+    sent = OutgoingEmail.objects.filter(kind="gathering_nudge", topic=f"gathering:{g.pk}")
+    assert sorted(sent.values_list("to", flat=True)) == ["pameldt@kommune.example"]
+    # a.other_participant has no coordinator in the cast; add one and the coordinator is asked to register
+    a.other_participant.coordinator = a.municipal_coordinator
+    a.other_participant.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "participants": [a.other_participant.pk], "send": "1"})
+    asked = sent.get(to=a.municipal_coordinator.email)
+    assert "Fellessamling 2" in asked.body_text and "#pamelding" in asked.body_text
+    # listed with the samling's reminders
+    assert "pameldt@kommune.example" in client.get(g.get_absolute_url()).content.decode()
+
+
+def test_reminder_by_hand_needs_exactly_one_of_assignment_or_samling(client, cast):
+    client.force_login(cast.a.regional_coordinator)
+    page = client.post(reverse("interwork:nudge", args=[cast.a.round.pk]),
+                       {"participants": [cast.a.participant.pk], "send": "1"}).content.decode()
+    assert "Velg enten et mellomarbeid eller en samling." in page
     assert not OutgoingEmail.objects.exists()

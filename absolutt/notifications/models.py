@@ -75,6 +75,7 @@ class OutgoingEmail(models.Model):
         "assignment_escalation": _("Escalation to the regional coordinator"),
         "assignment_digest": _("Digest"),
         "assignment_nudge": _("Reminder sent by hand"),
+        "gathering_nudge": _("Reminder sent by hand"),
         "assignment_no_coordinator": _("No coordinator: reminders went to the core group"),
         "submission_returned": _("Returned for revision"),
         "submission_approved": _("Approved"),

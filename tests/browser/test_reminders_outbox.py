@@ -30,7 +30,7 @@ def test_regional_coordinator_sends_a_reminder_by_hand_from_the_matrix(page, liv
     axe_check(page)
     assert_own_labels(page)
     page.get_by_role("button", name=nb("Send reminder")).click()
-    expect(messages(page, "success")).to_contain_text(nb("%(n)s reminders were sent.", n=1))
+    expect(messages(page, "success")).to_contain_text(nb("Reminders sent: %(n)s.", n=1))
     assert list(OutgoingEmail.objects.filter(kind="assignment_nudge").values_list("to", flat=True)) == [
         a.municipal_coordinator.email]
 
