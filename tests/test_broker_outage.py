@@ -29,8 +29,8 @@ FAST = 3.0  # seconds: an answer, not a wait for the broker
 
 
 def _reset_producer_pool() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Let the app make its connection pool again for the broker URL now configured (kombu keeps one pool per
+    URL, shared by every app in the process: it is left open for the others)."""
     app._pool = None
     app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
 
