@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
 from absolutt.forms_util import add_service_errors
+from absolutt.notifications.services import render_email
+from sessions_app import reminders as gathering_reminders
 from sessions_app import selectors as gathering_selectors
 
 from . import reminders, selectors, services
@@ -51,9 +53,6 @@ def nudge(request, round_pk):
     form = NudgeForm(request.POST or None, initial=initial, round_=round_, participants=participants)
     preview = plan = None
     if request.method == "POST" and form.is_valid():
-        from absolutt.notifications.services import render_email
-        from sessions_app import reminders as gathering_reminders
-
         assignment, gathering = form.cleaned_data["assignment"], form.cleaned_data["gathering"]
         chosen, message = list(form.cleaned_data["participants"]), form.cleaned_data["message"]
         if "send" in request.POST:

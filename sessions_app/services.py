@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from absolutt.notifications.reminders import OSLO
+from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
 from municipalities.models import CoreGroupMember, Participant, RoleCategory
@@ -82,8 +82,6 @@ def _notify_moved(gathering: Gathering, old_start) -> None:
     """Tell the registered (and those waiting) that their samling has a new time and their registration is
     kept; tell the invited who have not registered in other words, with the registration link. Through
     the reminder engine: one e-mail per person and move, languages in one query."""
-    from absolutt.notifications.reminders import Occasion, occasions_queue
-
     registered = {r.email.lower(): r.name for r in gathering.registrations.exclude(status=Registration.Status.CANCELLED)}
     invited = {p.email.lower(): p.name for p in selectors.invited_people(gathering) if p.email.lower() not in registered}
     base = {"gathering": gathering, "old_start": old_start, "path": gathering.get_absolute_url()}

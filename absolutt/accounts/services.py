@@ -57,7 +57,7 @@ def invitation_create(
             "accept_path": reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
         },
     )
-    if row is None:  # the same form, sent again at the same moment: keep the first one's invitation
+    if row is None and dedupe_key:  # the same form, sent again at the same moment: keep the first invitation
         transaction.set_rollback(True)
         return _invitation_sent_for(dedupe_key) or invitation
     return invitation

@@ -29,6 +29,8 @@ from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from absolutt.accounts.models import User
+
 from .models import OutgoingEmail
 from .services import render_email, send_after_commit
 
@@ -85,8 +87,6 @@ def occasion_key(occasion: str, email: str) -> str:
 def languages_of(emails: Iterable[str]) -> dict[str, str]:
     """The preferred language of the users with these addresses, by lower-cased address: one query on the
     ``lower(email)`` index."""
-    from absolutt.accounts.models import User
-
     wanted = {e.lower() for e in emails}
     if not wanted:
         return {}
