@@ -85,7 +85,8 @@ def test_mellomarbeid_sweep_inserts_new_reminders_in_one_statement_whatever_thei
     assert sent == 20
     assert len(large) == len(small)
     inserts = [q for q in large if q.lstrip().upper().startswith("INSERT") and "notifications_outgoingemail" in q]
-    assert len(inserts) == 1 and "ON CONFLICT DO NOTHING" in inserts[0].upper()
+    assert len(inserts) == 1
+    assert "ON CONFLICT DO NOTHING" in inserts[0].upper() or inserts[0].upper().startswith("INSERT OR IGNORE")
 
 
 def test_digest_sweep_loads_open_work_once_for_all_coordinators():
