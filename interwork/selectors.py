@@ -173,12 +173,21 @@ def participant_work(participant: Participant) -> list[Cell]:
     return participants_work([participant])[participant.pk]
 
 
+def submission_or_new(*, assignment: Assignment, participant: Participant) -> Submission:
+    """The participant's submission for the assignment, or an unsaved one ("nothing yet") when there is none:
+    reading a page writes nothing; the first save creates the row (``services.submission_for``)."""
+    existing = Submission.objects.filter(assignment=assignment, participant=participant).first()
+    return existing or Submission(assignment=assignment, participant=participant)
+
+
 def reminder_log(submission: Submission) -> QuerySet[OutgoingEmail]:
     topics = [f"submission:{submission.pk}", work_topic(submission.assignment_id, submission.participant_id)]
     return OutgoingEmail.objects.filter(topic__in=topics).order_by("-created_at")
 
 
 def levels_covered(submission: Submission) -> tuple[bool, bool]:
+    if submission.pk is None:
+        return False, False
     covered = covers_required_roles(submission.contributors.values_list("role_category", flat=True))
     return covered[RoleCategory.ELECTED], covered[RoleCategory.ADMINISTRATIVE]
 

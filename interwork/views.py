@@ -139,6 +139,19 @@ def assignment_detail(request, pk):
     })
 
 
+_NOTHING_YET = {"draft_files": [], "versions": [], "feedback": [], "extensions": [], "pending_extension": None}
+
+
+def _submission_history(submission) -> dict:
+    return {
+        "draft_files": submission.files.filter(version__isnull=True),
+        "versions": submission.versions.select_related("delivered_by").prefetch_related("files").order_by("-number"),
+        "feedback": submission.feedback.select_related("author"),
+        "extensions": submission.extensions.select_related("requested_by", "decided_by"),
+        "pending_extension": submission.extensions.filter(status=Extension.Status.REQUESTED).first(),
+    }
+
+
 def _submission_context(request, assignment, participant, submission, **extra):
     user = request.user
     can_edit = access.can_edit_submission(user, participant) and submission.status in services.EDITABLE
@@ -148,11 +161,7 @@ def _submission_context(request, assignment, participant, submission, **extra):
         "can_edit": can_edit, "can_deliver": access.can_deliver(user, participant),
         "can_review": access.can_review(user, assignment.round),
         "can_manage": access.can_manage_round(user, assignment.round),
-        "draft_files": submission.files.filter(version__isnull=True),
-        "versions": submission.versions.select_related("delivered_by").prefetch_related("files").order_by("-number"),
-        "feedback": submission.feedback.select_related("author"),
-        "extensions": submission.extensions.select_related("requested_by", "decided_by"),
-        "pending_extension": submission.extensions.filter(status=Extension.Status.REQUESTED).first(),
+        **(_submission_history(submission) if submission.pk else _NOTHING_YET),
         "reminders": selectors.reminder_log(submission)[:50],
         "has_elected": elected, "has_administrative": administrative,
         "file_form": FileForm(), "comment_form": CommentForm(auto_id="id_comment_%s"), "review_form": ReviewForm(auto_id="id_review_%s"),
@@ -162,23 +171,28 @@ def _submission_context(request, assignment, participant, submission, **extra):
     if "draft_form" not in extra:
         context["draft_form"] = DraftForm(participant=participant, initial={
             "text": submission.draft_text, "base_revision": submission.draft_revision,
-            "contributors": list(submission.contributors.all())})
+            "contributors": list(submission.contributors.all()) if submission.pk else []})
     context.update(extra)
     return context
 
 
-def _get(request, pk, participant_pk):
+def _get(request, pk, participant_pk, *, for_writing: bool = True):
+    """The assignment, participant and submission behind a submission URL. Only a write creates the
+    submission row; a read gets an unsaved one when there is none yet."""
     assignment = access.get_assignment_for_user(request.user, pk)
     participant = access.get_participant_for_user(request.user, participant_pk)
     if participant.round_id != assignment.round_id:
         raise Http404
-    submission = services.submission_for(assignment=assignment, participant=participant)
+    if for_writing:
+        submission = services.submission_for(assignment=assignment, participant=participant)
+    else:
+        submission = selectors.submission_or_new(assignment=assignment, participant=participant)
     return assignment, participant, submission
 
 
 @login_required
 def submission_detail(request, pk, participant_pk):
-    assignment, participant, submission = _get(request, pk, participant_pk)
+    assignment, participant, submission = _get(request, pk, participant_pk, for_writing=False)
     return render(request, "interwork/submission_detail.html", _submission_context(request, assignment, participant, submission))
 
 
@@ -291,8 +305,8 @@ def file_upload(request, pk, participant_pk):
 
 @login_required
 def file_download(request, pk, participant_pk, file_pk):
-    _a, _p, submission = _get(request, pk, participant_pk)
-    row = submission.files.filter(pk=file_pk).first()
+    _a, _p, submission = _get(request, pk, participant_pk, for_writing=False)
+    row = submission.files.filter(pk=file_pk).first() if submission.pk else None
     if row is None:
         raise Http404
     response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,

@@ -14,7 +14,7 @@ from absolutt import access, tables
 from municipalities.models import RoleCategory
 
 from . import anonymity, evaluations, exports
-from .models import EvaluationInvite, EvaluationQuestion
+from .models import Evaluation, EvaluationInvite, EvaluationQuestion
 
 
 class AnswerForm(forms.Form):
@@ -142,7 +142,11 @@ def _results_page(request, evaluation, round_, gathering=None):
 @login_required
 def evaluation_results(request, pk):
     gathering = _results_access(request, pk)
-    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    evaluation = Evaluation.objects.filter(gathering=gathering).first()  # reading creates nothing
+    if evaluation is None:
+        return render(request, "sessions_app/evaluation_none.html", {
+            "gathering": gathering, "round": gathering.round,
+            "can_manage": access.can_manage_round(request.user, gathering.round)})
     return _results_page(request, evaluation, gathering.round, gathering)
 
 

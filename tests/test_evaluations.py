@@ -314,3 +314,14 @@ def test_export_has_no_answer_rows_below_k_and_no_hidden_question_columns(held, 
     body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
     assert "fire-0" in body and "bare én" not in body
     assert f"{nb('Utdyp')}: {second.text}" not in body
+
+
+def test_opening_evaluation_results_writes_nothing(client, cast):
+    """Reading says "nothing yet"; the evaluation is made when the samling ends or its questions are edited."""
+    from sessions_app.models import Evaluation
+
+    g = GatheringFactory(round=cast.a.round)
+    client.force_login(cast.a.regional_coordinator)
+    response = client.get(reverse("sessions_app:evaluation_results", args=[g.pk]))
+    assert response.status_code == 200 and "Ingen evaluering ennå" in response.content.decode()
+    assert not Evaluation.objects.filter(gathering=g).exists()

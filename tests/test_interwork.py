@@ -324,12 +324,12 @@ def test_full_lifecycle_through_the_pages_keeps_every_version(work):
     mc, rc = en_client(work.mc), en_client(work.rc)
     body = page(mc.get(sub_url("submission_detail", a, p)))
     assert "Not started" in body
-    sub = Submission.objects.get(assignment=a, participant=p)
-    assert sub.status == Submission.Status.NOT_STARTED
+    assert not Submission.objects.filter(assignment=a, participant=p).exists()  # reading writes nothing
 
     mc.post(sub_url("draft_save", a, p), {"text": "Første utkast", "base_revision": 0,
                                           "contributors": [work.elected.pk, work.administrative.pk]})
-    assert fresh(sub).status == Submission.Status.DRAFT
+    sub = Submission.objects.get(assignment=a, participant=p)  # the first save made it
+    assert sub.status == Submission.Status.DRAFT
     assert "The file was attached" in follow(mc, sub_url("file_upload", a, p), {"file": pdf("ungdata.pdf", b"%PDF v1")})
     assert "Delivered as version 1" in page(deliver_from_page(mc, a, p))
     sub = fresh(sub)
@@ -1190,3 +1190,19 @@ def test_review_queue_on_min_side_says_how_many_and_shows_all(client, cast):
     assert "Showing 15 of 18." in body and 'href="?vis=alle#h-review"' in body and "Show all 18" in body
     response = client.get(reverse("home"), {"vis": "alle"})
     assert len(response.context["review_queue"]) == 18 and "Show all 18" not in page(response)
+
+
+# --- No writes on GET ----------------------------------------------------------------------------
+
+def test_opening_a_submission_page_writes_nothing(client, cast):
+    """Reading shows "nothing yet"; the first save creates the row."""
+    a = AssignmentFactory(round=cast.a.round)
+    client.force_login(cast.a.municipal_coordinator)
+    url = sub_url("submission_detail", a, cast.a.participant)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not Submission.objects.filter(assignment=a, participant=cast.a.participant).exists()
+    client.force_login(cast.a.regional_coordinator)
+    assert client.get(url).status_code == 200
+    assert client.get(sub_url("file_download", a, cast.a.participant, 1)).status_code == 404
+    assert not Submission.objects.exists()

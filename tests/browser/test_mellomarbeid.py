@@ -199,8 +199,8 @@ def test_leaving_a_draft_with_unsaved_changes_warns(page, live_server, live_cast
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/")
     assert dialogs == ["beforeunload"]
-    submission = Submission.objects.get(assignment=assignment, participant=a.participant)
-    assert submission.draft_text == ""  # leaving does not save
+    submission = Submission.objects.filter(assignment=assignment, participant=a.participant).first()
+    assert submission is None or submission.draft_text == ""  # leaving does not save
 
     # Saving is not leaving: no warning, and a clean page can be left without one.
     page.goto(f"{live_server.url}{url}")
