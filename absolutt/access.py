@@ -8,7 +8,7 @@ Five roles, each scoped:
 - core group member (an active ``CoreGroupMember.user``): reads their participant.
 
 Every view, queryset, export, download, calendar, template and admin page goes through the functions here;
-no other module reads role flags or role memberships to decide (``tests/test_access_policy.py`` checks this).
+no other module reads role flags or role memberships to decide (``tests/absolutt/test_access_policy.py`` checks this).
 
 **404 or 403, decided once:** an object outside the user's scope (they may not even know it exists) is a
 404; an object the user may see, with a page or action on it that their role does not allow, is a 403. A

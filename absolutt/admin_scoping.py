@@ -9,7 +9,7 @@
 - "View on site" (``/admin/r/<content type>/<id>/``) answers 404 for objects outside the scope
   (``scoped_view_on_site`` below, routed before the admin's own URLs).
 
-Superusers keep the full admin. ``tests/test_admin_scope.py`` walks every registered ModelAdmin and inline
+Superusers keep the full admin. ``tests/absolutt/test_admin_scope.py`` walks every registered ModelAdmin and inline
 and every relation field on them, so a model added later is covered without anyone remembering to.
 """
 

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DJANGO_SETTINGS_MODULE=absolutt.settings.test
-# Style and types before the tests (the import contracts run inside the suite: tests/test_architecture.py).
+# Style and types before the tests (the import contracts run inside the suite: tests/absolutt/test_architecture.py).
 .venv/bin/ruff check .
 .venv/bin/mypy absolutt/access.py $(ls absolutt/*/services.py absolutt/*/selectors.py */services.py */selectors.py 2>/dev/null | sort -u)
 .venv/bin/python manage.py collectstatic --noinput --verbosity 0

@@ -1,7 +1,7 @@
 """The anonymity boundary of the evaluations: the one module that reads evaluation answers.
 
 Every number, chart, comment list, trend, national figure and export derived from the answers comes from
-here; no view, selector or export reads ``EvaluationAnswer`` itself (``tests/test_anonymity.py`` checks the
+here; no view, selector or export reads ``EvaluationAnswer`` itself (``tests/sessions_app/test_anonymity.py`` checks the
 source for that). The rules (``docs/EVALUATION_THREAT_MODEL.md`` argues them):
 
 * **Small cells** (``k`` = ``settings.ABSOLUTT_EVALUATION_MIN_ANSWERS``, 5): the answers to one question at

@@ -24,7 +24,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tasks run inline in ordinary tests (after commit, like in production); tests/test_celery_worker.py
+# Tasks run inline in ordinary tests (after commit, like in production); tests/absolutt/test_celery_worker.py
 # starts real worker processes and sends to them explicitly.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

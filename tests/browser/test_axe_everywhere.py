@@ -8,8 +8,8 @@ from django.urls import reverse
 from interwork import services as interwork_services
 from municipalities.models import RoleCategory
 from tests.factories import CoreGroupMemberFactory
-from tests.gathering_factories import AgendaItemFactory, GatheringFactory, RegistrationFactory
-from tests.interwork_factories import AssignmentFactory
+from tests.interwork.factories import AssignmentFactory
+from tests.sessions_app.factories import AgendaItemFactory, GatheringFactory, RegistrationFactory
 
 from .conftest import DESKTOP, PHONE, axe_check, expect, login
 

@@ -14,7 +14,7 @@ from absolutt.notifications.models import OutgoingEmail
 from sessions_app import evaluations
 from sessions_app.models import EvaluationInvite, EvaluationQuestion
 from tests.factories import CoreGroupMemberFactory
-from tests.gathering_factories import GatheringFactory, RegistrationFactory
+from tests.sessions_app.factories import GatheringFactory, RegistrationFactory
 
 from .conftest import axe_check, expect, login
 

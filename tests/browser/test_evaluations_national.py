@@ -26,8 +26,8 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
-from tests.gathering_factories import GatheringFactory, RegistrationFactory
-from tests.interwork_factories import AssignmentFactory, hour
+from tests.interwork.factories import AssignmentFactory, hour
+from tests.sessions_app.factories import GatheringFactory, RegistrationFactory
 
 from .conftest import PHONE, axe_check, expect, login
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from sessions_app.models import Registration
-from tests.gathering_factories import GatheringFactory
-from tests.interwork_factories import AssignmentFactory
+from tests.interwork.factories import AssignmentFactory
+from tests.sessions_app.factories import GatheringFactory
 
 from .conftest import axe_check, expect, login
 from .helpers import messages, nb

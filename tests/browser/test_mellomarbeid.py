@@ -13,9 +13,9 @@ from django.utils import dateformat, timezone, translation
 from interwork import services
 from interwork.models import Submission
 from municipalities.models import RoleCategory
-from tests import interwork_factories as iw
 from tests.factories import CoreGroupMemberFactory
-from tests.interwork_factories import AssignmentFactory
+from tests.interwork import factories as iw
+from tests.interwork.factories import AssignmentFactory
 
 from .conftest import axe_check, expect, login
 from .helpers import assert_own_labels, messages, nb, switch_user

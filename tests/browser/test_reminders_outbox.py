@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from absolutt.notifications.models import OutgoingEmail
-from tests.interwork_factories import AssignmentFactory
+from tests.interwork.factories import AssignmentFactory
 
 from .conftest import axe_check, expect, login
 from .helpers import assert_own_labels, messages, nb

@@ -12,7 +12,7 @@ from django.utils import dateformat, timezone, translation
 from municipalities.models import RoleCategory
 from sessions_app.models import Gathering, Registration
 from tests.factories import CoreGroupMemberFactory, UserFactory
-from tests.gathering_factories import OSLO, GatheringFactory, RegistrationFactory, in_days
+from tests.sessions_app.factories import OSLO, GatheringFactory, RegistrationFactory, in_days
 
 from .conftest import axe_check, expect, login
 from .helpers import assert_own_labels, messages, nb, switch_user

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from sessions_app.models import Registration
 from tests.factories import ParticipantFactory
-from tests.gathering_factories import GatheringFactory, in_days
-from tests.interwork_factories import AssignmentFactory, hour
+from tests.interwork.factories import AssignmentFactory, hour
+from tests.sessions_app.factories import GatheringFactory, in_days
 
 from .conftest import axe_check, expect, login
 from .helpers import nb

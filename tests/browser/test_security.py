@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ..test_security import code_for, enrol_totp
+from ..absolutt.test_security import code_for, enrol_totp
 from .conftest import PASSWORD, axe_check, expect
 
 pytestmark = pytest.mark.browser
