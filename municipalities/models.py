@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -263,6 +263,8 @@ class CoreGroupMember(models.Model):
                 "participant", Lower("email"), condition=~Q(email=""), name="core_group_member_unique_email"
             ),
         ]
+        # what ``email__iexact`` compares on PostgreSQL (invited to which samlinger, the calendar feed)
+        indexes = [models.Index(Upper("email"), name="core_group_member_email_upper")]
 
     def __str__(self) -> str:
         return self.name

@@ -206,7 +206,11 @@ class Registration(models.Model):
                 name="registration_one_active_per_person",
             ),
         ]
-        indexes = [models.Index(fields=["gathering", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["gathering", "status", "created_at"]),
+            # what ``email__iexact`` compares on PostgreSQL (a person's calendar, Min side, the samling page)
+            models.Index(models.functions.Upper("email"), name="registration_email_upper"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.gathering}"

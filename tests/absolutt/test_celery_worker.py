@@ -71,9 +71,13 @@ class Broker:
         return self.app.send_task(task, args=list(args), queue=self.queue, ignore_result=False)
 
     def stop(self) -> str:
+        """Stop every worker at once, then collect each one's output (one at a time, each could take its
+        whole warm-shutdown time)."""
         output = []
         for w in self.workers:
-            w.terminate()
+            if w.poll() is None:
+                w.terminate()
+        for w in self.workers:
             try:
                 out, _ = w.communicate(timeout=20)
             except subprocess.TimeoutExpired:

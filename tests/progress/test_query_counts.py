@@ -79,3 +79,24 @@ def test_min_side_query_count_does_not_grow_with_the_persons_participations(clie
             CoreGroupMemberFactory(participant=p, role_category=RoleCategory.ELECTED)
         counts.append(count_queries(client, reverse("home")))
     assert counts[0] == counts[1] == counts[2], counts
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_email_lookups_can_use_an_index():
+    """``email__iexact`` (a person's calendar feed, Min side, the samling page) compares ``UPPER(email)``:
+    registrations and core-group members have that index, so the lookup need not scan the table."""
+    from django.db import connection
+
+    from municipalities.models import CoreGroupMember
+    from sessions_app.models import Registration
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for qs, index in [(Registration.objects.filter(email__iexact="kari@kommune.example"), "registration_email_upper"),
+                          (CoreGroupMember.objects.filter(email__iexact="kari@kommune.example"),
+                           "core_group_member_email_upper")]:
+            sql, params = qs.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert index in plan, plan
