@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.core import freshness
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
 
@@ -149,6 +150,7 @@ def file_attach(*, submission: Submission, upload, by_user) -> SubmissionFile:
         raise
     if submission.status == Submission.Status.NOT_STARTED:
         Submission.objects.filter(pk=submission.pk, status=Submission.Status.NOT_STARTED).update(status=Submission.Status.DRAFT)
+        freshness.touch()  # an update sends no signal
     return row
 
 

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from absolutt.accounts.models import User
+from absolutt.core import freshness
 from absolutt.core.safety import refuse_in_production
 from interwork.models import Assignment, Phase, Submission, SubmissionVersion
 from municipalities.models import CoreGroupMember, County, Municipality, Participant, RoleCategory
@@ -150,6 +151,7 @@ def reset() -> int:
     """Delete the generated rounds (with everything in them) and the generated users. Returns rows deleted."""
     n, _ = generated_rounds().delete()
     m, _ = User.objects.filter(email__iendswith=f"@{EMAIL_DOMAIN}").delete()
+    freshness.touch()
     return n + m
 
 
@@ -482,4 +484,5 @@ def generate(*, scale: float = 1.0, seed: int = 2024, csv_dir: Path | None = Non
 
     report.counts = dict(counts)
     report.seconds = time.perf_counter() - started
+    freshness.touch()  # bulk writes send no signals
     return report

@@ -34,6 +34,7 @@ from sessions_app import anonymity
 from sessions_app.evaluations import SURVEY
 from sessions_app.models import EvaluationQuestion
 
+from . import caching
 from . import overview as progress
 
 SHORT_CORE = {
@@ -299,7 +300,8 @@ def _participant_for(user, pk: int):
 
 def _national_page(request) -> Page:
     _require_national(request.user)
-    o = progress.national_overview(access.visible_rounds(request.user))
+    rounds = access.visible_rounds(request.user)
+    o = caching.overview("national", rounds, lambda: progress.national_overview(rounds))
     cols = _measure_columns()
     regions = Table("regions", _("Regions"), _("Measures per region, with the whole country in the last row."),
                     [Column(_("Region"))] + cols)
@@ -341,7 +343,8 @@ def _national_page(request) -> Page:
 def _region_page(request, slug: str) -> Page:
     region = access.get_region_for_user(request.user, slug)
     _require_national(request.user)
-    o = progress.region_overview(region, access.visible_rounds(request.user))
+    rounds = access.visible_rounds(request.user)
+    o = caching.overview("region", rounds, lambda: progress.region_overview(region, rounds), region.pk)
     rounds = Table("rounds", _("Rounds"), _("Measures per round in the region, with the region in the last row."),
                    [Column(_("Round")), Column(_("Status"))] + _measure_columns(), empty=_("No rounds yet."))
     for rr in o.rounds:

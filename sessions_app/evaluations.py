@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.core import freshness
 from absolutt.notifications.reminders import Occasion, occasions_queue
 from municipalities.models import CoreGroupMember, RoleCategory
 
@@ -222,6 +223,7 @@ def evaluations_due(*, now) -> int:
                for r in attendees if r.email.lower() not in invited]
         if new:
             EvaluationInvite.objects.bulk_create(new, ignore_conflicts=True)
+            freshness.touch()  # bulk writes send no signals
             invites = list(evaluation.invites.all())
         attended = {r.email.lower() for r in attendees}
         for invite in invites:
@@ -294,6 +296,7 @@ def evaluation_answer(*, token: str, role_category: str, answers: dict[int, tupl
             answered_on=timezone.localdate())
     if not claimed:
         raise ValidationError(_("You have already answered this evaluation. Thank you!"))
+    freshness.touch()  # the response rate changed (an update sends no signal)
     try:
         with transaction.atomic():
             EvaluationPending.objects.create(evaluation=evaluation, role_category=role_category, answers=payload)
@@ -354,5 +357,6 @@ def evaluations_release(*, now) -> int:
             rng.shuffle(rows)
             EvaluationResponse.objects.bulk_create(responses)
             EvaluationAnswer.objects.bulk_create(rows)
+            freshness.touch()  # bulk writes send no signals
             released += len(pending)
     return released

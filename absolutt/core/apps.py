@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import freshness
 
 
 class CoreConfig(AppConfig):
     name = "absolutt.core"
     label = "core"
     verbose_name = "Absolutt"
+
+    def ready(self) -> None:
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(freshness.on_domain_write, dispatch_uid=f"freshness-{signal!r}")
