@@ -24,6 +24,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -201,7 +202,10 @@ def main() -> None:
         floor, floor_errors, _ = run_phase(port, users, args.think, args.seconds, trivial=True)
         header = f"{'page':<48} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
         print(header + "\n" + "-" * len(header))
-        for page_url, times in sorted(mix.items()):
+        by_page = defaultdict(list)  # one row per kind of page: /runder/<id>/ rather than each round
+        for page_url, times in mix.items():
+            by_page[re.sub(r"/[a-z0-9-]*\d[a-z0-9-]*/", "/<id>/", page_url)].extend(times)
+        for page_url, times in sorted(by_page.items()):
             print(f"{page_url:<48} {len(times):>6} {pct(times, 50):>8.1f} {pct(times, 95):>8.1f} {max(times) * 1000:>8.1f}")
         trivial = floor["/bench/trivial/"]
         print(f"{'trivial authenticated page (floor)':<48} {len(trivial):>6} {pct(trivial, 50):>8.1f} "
