@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,4 +41,7 @@ def outbox_retry(request, pk):
         messages.success(request, _("The e-mail will be sent again."))
     else:
         messages.warning(request, _("That e-mail is being sent or has been sent."))
-    return redirect(request.POST.get("next") or "notifications:outbox")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "notifications:outbox"  # only back to this site's own pages
+    return redirect(back)

@@ -97,3 +97,14 @@ def test_retention_empties_old_texts_and_keeps_the_record(settings):
     assert OutgoingEmail.objects.get(pk=waiting.pk).body_text == "Tekst"
     assert services.email_retry(email_id=old.pk) is False
     assert any(e["task"] == "absolutt.notifications.tasks.outbox_purge" for e in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+def test_send_again_goes_back_only_to_this_site(client, cast):
+    """The form's "next" brings the person back to the list they came from, never to another site."""
+    row, = failed()
+    client.force_login(cast.national_lead)
+    back = reverse("notifications:outbox") + "?vis=failed&side=2"
+    assert client.post(reverse("notifications:outbox_retry", args=[row.pk]), {"next": back})["Location"] == back
+    for evil in ("https://evil.example/", "//evil.example/x"):
+        response = client.post(reverse("notifications:outbox_retry", args=[row.pk]), {"next": evil})
+        assert response["Location"] == reverse("notifications:outbox")
