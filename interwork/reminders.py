@@ -34,8 +34,10 @@ from django.utils.translation import gettext as _
 from absolutt import access
 from absolutt.accounts.models import User
 from absolutt.notifications.reminders import OSLO, Occasion, occasion_key, occasions_queue, recorded_keys, stamp
+from absolutt.notifications.services import render_email
 from municipalities.models import Participant, RoleCategory
 from programmes.models import Round
+from sessions_app import reminders as gathering_reminders
 
 from .models import Assignment, Submission, work_topic
 
@@ -343,6 +345,29 @@ def _due_of(assignment: Assignment, participant: Participant) -> datetime:
     extended = Submission.objects.filter(assignment=assignment, participant=participant).values_list(
         "extended_due_at", flat=True).first()
     return extended or assignment.due_at
+
+
+def nudge_preview(*, assignment: Assignment | None, gathering, participants: list[Participant], by_user,
+                  message: str, now: datetime) -> tuple[dict | None, dict]:
+    """What "Send påminnelse" would send, before it is sent: the first e-mail ({subject, text}) and who gets it
+    or is left out and why ({to: [(name, addresses, fallback)], skipped: [(participant, reason)]})."""
+    preview = None
+    if assignment is not None:
+        plan = nudge_plan(assignment=assignment, participants=participants)
+        recipients = [(p.name, addresses, fallback) for p, addresses, fallback in plan.to]
+        if plan.to:
+            p, _addresses, fallback = plan.to[0]
+            context = {**nudge_context(assignment=assignment, participant=p, by_user=by_user, message=message),
+                       "fallback": fallback}
+            preview = render_email("emails/assignment_nudge", context, None)
+    else:
+        plan = gathering_reminders.gathering_nudge_plan(gathering=gathering, participants=participants, now=now)
+        occasions = gathering_reminders.gathering_nudge_occasions(gathering=gathering, plan=plan, now=now)
+        recipients = [(p.name, [r.email for r in regs], False) for p, regs in plan.registered] + [
+            (p.name, [p.coordinator.email], False) for p in plan.to_register]
+        if occasions:
+            preview = render_email(occasions[0].template, occasions[0].context, None)
+    return ({"subject": preview[0], "text": preview[1]} if preview else None), {"to": recipients, "skipped": plan.skipped}
 
 
 def reminder_nudge(*, assignment: Assignment, participants: list[Participant], by_user, message: str = "",

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
 from absolutt.forms_util import add_service_errors
-from absolutt.notifications.services import render_email
 from sessions_app import reminders as gathering_reminders
 from sessions_app import selectors as gathering_selectors
 
@@ -65,25 +64,8 @@ def nudge(request, round_pk):
             for p, reason in plan.skipped:
                 messages.warning(request, _("Not sent to %(name)s: %(reason)s.") % {"name": p.name, "reason": reason})
             return redirect("interwork:round_work", round_pk=round_.pk)
-        if assignment:
-            plan = reminders.nudge_plan(assignment=assignment, participants=chosen)
-            recipients = [(p.name, addresses, fallback) for p, addresses, fallback in plan.to]
-            if plan.to:
-                p, _addresses, fallback = plan.to[0]
-                context = {**reminders.nudge_context(assignment=assignment, participant=p, by_user=request.user,
-                                                     message=message), "fallback": fallback}
-                preview = render_email("emails/assignment_nudge", context, None)
-        else:
-            now = timezone.now()
-            plan = gathering_reminders.gathering_nudge_plan(gathering=gathering, participants=chosen, now=now)
-            occasions = gathering_reminders.gathering_nudge_occasions(gathering=gathering, plan=plan, now=now)
-            recipients = [(p.name, [r.email for r in regs], False) for p, regs in plan.registered] + [
-                (p.name, [p.coordinator.email], False) for p in plan.to_register]
-            if occasions:
-                preview = render_email(occasions[0].template, occasions[0].context, None)
-        if preview:
-            preview = {"subject": preview[0], "text": preview[1]}
-        plan = {"to": recipients, "skipped": plan.skipped}
+        preview, plan = reminders.nudge_preview(assignment=assignment, gathering=gathering, participants=chosen,
+                                                by_user=request.user, message=message, now=timezone.now())
     return render(request, "interwork/nudge.html", {"round": round_, "form": form, "preview": preview, "plan": plan})
 
 
