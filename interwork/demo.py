@@ -5,6 +5,7 @@ worker and beat visibly send reminders."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from absolutt.notifications.models import OutgoingEmail
@@ -88,9 +89,9 @@ def demo_assignments(*, mr_round, agder_round, coordinator, mr_users) -> None:
                     services.submission_approve(submission=s, by_user=coordinator, comment="Takk – godkjent.")
 
     # The review notices above are history (2021): nobody needs them in their inbox now.
-    OutgoingEmail.objects.filter(kind__startswith="submission_",
-                                 topic__in=[f"submission:{pk}" for pk in Submission.objects.filter(
-                                     assignment__round=mr_round).values_list("pk", flat=True)]).delete()
+    OutgoingEmail.objects.filter(kind__in=[OutgoingEmail.Kind.SUBMISSION_RETURNED, OutgoingEmail.Kind.SUBMISSION_APPROVED],
+                                 about_type=ContentType.objects.get_for_model(Assignment),
+                                 about_id__in=Assignment.objects.filter(round=mr_round).values("pk")).delete()
 
     # Agder: a task due in six days, so the 7-day reminder goes out at the first sweep of the running beat.
     now = timezone.localtime(timezone.now(), OSLO)

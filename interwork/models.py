@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from absolutt.notifications.models import OutgoingEmail
+
 
 class Phase(models.TextChoices):
     CURRENT_SITUATION = "staasted", _("Ståstedsanalyse")
@@ -105,10 +107,10 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(self.overdue_q(now))
 
 
-def work_topic(assignment_id: int, participant_id: int) -> str:
-    """The outbox topic of the reminders about one participant's work on one assignment (it needs no
-    submission row, which most work does not have until someone starts it)."""
-    return f"work:{assignment_id}:{participant_id}"
+# The e-mails that remind of one participant's work on one assignment. In the outbox they are *about* the
+# assignment, with the participant as their *party* (the work needs no submission row, which most work does
+# not have until someone starts it); the review notices about a submission are about the same pair.
+WORK_REMINDER_KINDS = tuple(k for k in OutgoingEmail.Kind if k.startswith("assignment_"))
 
 
 class Submission(models.Model):

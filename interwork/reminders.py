@@ -33,13 +33,14 @@ from django.utils.translation import gettext as _
 
 from absolutt import access
 from absolutt.accounts.models import User
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.reminders import OSLO, Occasion, occasion_key, occasions_queue, recorded_keys, stamp
 from absolutt.notifications.services import render_email
 from municipalities.models import Participant, RoleCategory
 from programmes.models import Round
 from sessions_app import reminders as gathering_reminders
 
-from .models import Assignment, Submission, work_topic
+from .models import Assignment, Submission
 
 MORNING = time(8, 0)
 # Work that is still to be delivered: not started, a draft, or returned for revision (which the matrix also
@@ -254,7 +255,7 @@ def assignment_reminders_due(*, now: datetime) -> int:
         template = f"{template}_{kind.removeprefix('assignment_')}" if template == "emails/assignment_returned" else template
         occasions.append(Occasion(
             to=to, language=language, kind=kind, key=key, due_at=at, template=template,
-            topic=work_topic(item.assignment.pk, item.participant.pk), builder=BUILDER,
+            about=item.assignment, party=item.participant, builder=BUILDER,
             args={"assignment": item.assignment.pk, "participant": item.participant.pk, "due": item.due.isoformat(),
                   **extra},
         ))
@@ -301,8 +302,8 @@ def digests_due(*, now: datetime) -> int:
         if not (subs_waiting or overdue or soon):
             continue
         occasions.append(Occasion(
-            to=user.email, language=user.language, kind="assignment_digest", key=key(user), exact_key=True,
-            topic=f"digest:{user.pk}", due_at=now,
+            to=user.email, language=user.language, kind=OutgoingEmail.Kind.ASSIGNMENT_DIGEST, key=key(user), exact_key=True,
+            about=user, due_at=now,
             context={"user": user, "waiting": subs_waiting, "overdue": overdue, "soon": soon, "rounds": rounds},
         ))
     return occasions_queue(occasions)
@@ -384,8 +385,8 @@ def reminder_nudge(*, assignment: Assignment, participants: list[Participant], b
         due = _due_of(assignment, p)
         for email in addresses:
             occasions.append(Occasion(
-                to=email, kind="assignment_nudge", key=f"assignment-nudge:{assignment.pk}:{p.pk}:{stamp(now)}",
-                topic=work_topic(assignment.pk, p.pk), due_at=now, builder=BUILDER,
+                to=email, kind=OutgoingEmail.Kind.ASSIGNMENT_NUDGE, key=f"assignment-nudge:{assignment.pk}:{p.pk}:{stamp(now)}",
+                about=assignment, party=p, due_at=now, builder=BUILDER,
                 language=p.coordinator.language if not fallback else None,
                 args={"assignment": assignment.pk, "participant": p.pk, "due": due.isoformat(),
                       "sender": by_user.get_full_name(), "message": message, "fallback": fallback},

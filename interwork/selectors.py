@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from absolutt import access
 from absolutt.notifications.models import OutgoingEmail
+from absolutt.notifications.selectors import email_counts_about, emails_about
 from municipalities.models import CoreGroupMember, Participant, RoleCategory, covers_required_roles
 
-from .models import Assignment, Extension, Submission, work_topic
+from .models import WORK_REMINDER_KINDS, Assignment, Extension, Submission
 
 
 @dataclass
@@ -109,13 +110,8 @@ def _cells(assignments: list[Assignment], participants: list[Participant]) -> di
     subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).select_related("assignment")
     by_key = {(s.participant_id, s.assignment_id): s for s in subs}
     sub_ids = [s.pk for s in by_key.values()]
-    topics = [f"submission:{i}" for i in sub_ids] + [
-        work_topic(a.pk, p.pk) for p in participants for a in assignments if a.round_id == p.round_id]
-    by_topic = {
-        row["topic"]: (row["n"], row["last"])
-        for row in OutgoingEmail.objects.filter(topic__in=topics, kind__startswith="assignment_")
-        .values("topic").annotate(n=Count("pk"), last=Max("created_at"))
-    }
+    reminded = email_counts_about(Assignment, [a.pk for a in assignments], [p.pk for p in participants],
+                                  kinds=WORK_REMINDER_KINDS)
     pending = set(Extension.objects.filter(submission_id__in=sub_ids, status=Extension.Status.REQUESTED)
                   .values_list("submission_id", flat=True))
     cells = {}
@@ -124,7 +120,7 @@ def _cells(assignments: list[Assignment], participants: list[Participant]) -> di
             if a.round_id != p.round_id:
                 continue
             s = by_key.get((p.pk, a.pk))
-            n, last = _reminded(by_topic, a, p, s)
+            n, last = reminded.get((a.pk, p.pk), (0, None))
             cells[(p.pk, a.pk)] = Cell(a, p, s, n, last, bool(s and s.pk in pending))
     return cells
 
@@ -157,17 +153,6 @@ def participants_work(participants) -> dict[int, list[Cell]]:
     return {p.pk: [by_pair[(p.pk, a.pk)] for a in assignments if a.round_id == p.round_id] for p in people}
 
 
-def _reminded(by_topic: dict, assignment, participant, submission) -> tuple[int, object]:
-    """How often and when last the work was reminded: under its work topic, and (older rows) its submission."""
-    topics = [work_topic(assignment.pk, participant.pk)]
-    if submission is not None:
-        topics.append(f"submission:{submission.pk}")
-    found: list[tuple[int, object]] = [by_topic[t] for t in topics if t in by_topic]
-    if not found:
-        return 0, None
-    return sum(n for n, _l in found), max(last for _n, last in found)  # type: ignore[type-var]
-
-
 def participant_work(participant: Participant) -> list[Cell]:
     """Every assignment of the participant's round with its cell (for the municipality's own pages)."""
     return participants_work([participant])[participant.pk]
@@ -181,8 +166,8 @@ def submission_or_new(*, assignment: Assignment, participant: Participant) -> Su
 
 
 def reminder_log(submission: Submission) -> QuerySet[OutgoingEmail]:
-    topics = [f"submission:{submission.pk}", work_topic(submission.assignment_id, submission.participant_id)]
-    return OutgoingEmail.objects.filter(topic__in=topics).order_by("-created_at")
+    """Every e-mail about this piece of work: reminders, notices, review and extension e-mails."""
+    return emails_about(submission.assignment, party=submission.participant)
 
 
 def levels_covered(submission: Submission) -> tuple[bool, bool]:

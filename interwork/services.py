@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.core import freshness
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
 
@@ -223,8 +224,8 @@ def _notify_municipality(submission: Submission, feedback: Feedback) -> None:
         to=coordinator.email, template="emails/submission_reviewed", language=coordinator.language,
         context={"submission": submission, "feedback": feedback, "assignment": submission.assignment,
                  "participant": submission.participant, "path": submission.get_absolute_url()},
-        dedupe_key=f"submission-reviewed:{feedback.pk}", kind=f"submission_{feedback.kind}",
-        topic=f"submission:{submission.pk}",
+        dedupe_key=f"submission-reviewed:{feedback.pk}", kind=OutgoingEmail.Kind(f"submission_{feedback.kind}"),
+        about=submission.assignment, party=submission.participant,
     )
 
 
@@ -307,8 +308,8 @@ def extension_request(*, submission: Submission, new_due_at, reason: str, by_use
         email_enqueue_template(
             to=coordinator.email, template="emails/extension_requested", language=coordinator.language,
             context={"submission": submission, "extension": extension, "path": submission.get_absolute_url()},
-            dedupe_key=f"extension-requested:{extension.pk}:{coordinator.pk}", kind="extension_requested",
-            topic=f"submission:{submission.pk}",
+            dedupe_key=f"extension-requested:{extension.pk}:{coordinator.pk}", kind=OutgoingEmail.Kind.EXTENSION_REQUESTED,
+            about=submission.assignment, party=submission.participant,
         )
     return extension
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from absolutt.core import freshness
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.reminders import Occasion, occasions_queue
 from municipalities.models import CoreGroupMember, RoleCategory
 
@@ -198,7 +199,7 @@ def survey_send(*, round_, now) -> int:
     for m in members:
         invite, _created = EvaluationInvite.objects.get_or_create(
             evaluation=evaluation, email=m.email.lower(), defaults={"name": m.name, "role_category": m.role_category})
-        occasions.append(_occasion(evaluation, invite, "evaluation_invite"))
+        occasions.append(_occasion(evaluation, invite, OutgoingEmail.Kind.EVALUATION_INVITE))
     return occasions_queue(occasions)
 
 
@@ -228,17 +229,17 @@ def evaluations_due(*, now) -> int:
         attended = {r.email.lower() for r in attendees}
         for invite in invites:
             if invite.email.lower() in attended:
-                occasions.append(_occasion(evaluation, invite, "evaluation_invite"))
+                occasions.append(_occasion(evaluation, invite, OutgoingEmail.Kind.EVALUATION_INVITE))
         if evaluation.sent_at is None:
             Evaluation.objects.filter(pk=evaluation.pk, sent_at__isnull=True).update(sent_at=now)
         if now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
-            occasions.extend(_occasion(evaluation, invite, "evaluation_reminder")
+            occasions.extend(_occasion(evaluation, invite, OutgoingEmail.Kind.EVALUATION_REMINDER)
                              for invite in invites if invite.answered_on is None)
     # End-of-round surveys that are open: one reminder after the reminder period.
     for evaluation in Evaluation.objects.filter(survey_round__isnull=False, sent_at__isnull=False,
                                                 sent_at__gte=now - SEND_WINDOW).select_related("survey_round"):
         if evaluation.is_open_at(now) and now >= evaluation.opens_at + timedelta(days=evaluation.reminder_after_days):
-            occasions.extend(_occasion(evaluation, invite, "evaluation_reminder")
+            occasions.extend(_occasion(evaluation, invite, OutgoingEmail.Kind.EVALUATION_REMINDER)
                              for invite in evaluation.invites.filter(answered_on__isnull=True))
     return occasions_queue(occasions)
 
@@ -246,7 +247,7 @@ def evaluations_due(*, now) -> int:
 def _occasion(evaluation: Evaluation, invite: EvaluationInvite, kind: str) -> Occasion:
     return Occasion(
         to=invite.email, kind=kind, key=f"{kind}:{invite.pk}", exact_key=True,
-        topic=f"gathering:{evaluation.gathering_id}" if evaluation.gathering_id else f"round:{evaluation.survey_round_id}",
+        about=evaluation.gathering if evaluation.gathering_id else evaluation.survey_round,
         due_at=evaluation.opens_at,
         context={"name": invite.name, "title": evaluation.gathering.title if evaluation.gathering_id
                  else evaluation.survey_round.title, "closes_at": evaluation.closes_at,

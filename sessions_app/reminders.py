@@ -35,14 +35,15 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue, stamp
 from municipalities.models import Participant
 from programmes.models import Round
 
 from .models import Gathering, Registration
 
-GATHERING_REMINDER = "gathering_reminder"
-DEADLINE_REMINDER = "registration_deadline_reminder"
+GATHERING_REMINDER = OutgoingEmail.Kind.GATHERING_REMINDER
+DEADLINE_REMINDER = OutgoingEmail.Kind.REGISTRATION_DEADLINE_REMINDER
 
 
 def due_within_offset(*, now: datetime, at: str, setting: str, unit: timedelta) -> Q | None:
@@ -76,10 +77,6 @@ def _reminder_context(g: Gathering, now: datetime) -> dict:
     }
 
 
-def _gathering_topic(gathering: Gathering) -> str:
-    return f"gathering:{gathering.pk}"
-
-
 # --- Before the samling -------------------------------------------------------------------------
 
 def gathering_reminders_due(*, now: datetime) -> int:
@@ -103,7 +100,7 @@ def gathering_reminders_due(*, now: datetime) -> int:
         for r in g.registered:
             occasions.append(Occasion(
                 to=r.email, kind=GATHERING_REMINDER, key=f"gathering-reminder:{g.pk}:{stamp(g.starts_at)}",
-                topic=_gathering_topic(g), due_at=opens, stands_since=opens,
+                about=g, due_at=opens, stands_since=opens,
                 context={**base, "registration": r},
             ))
     return occasions_queue(occasions)
@@ -147,7 +144,7 @@ def registration_deadline_reminders_due(*, now: datetime) -> int:
             coordinator = participants[0].coordinator
             occasions.append(Occasion(
                 to=coordinator.email, language=coordinator.language, kind=DEADLINE_REMINDER,
-                key=f"registration-deadline:{g.pk}:{stamp(g.registration_deadline)}", topic=_gathering_topic(g),
+                key=f"registration-deadline:{g.pk}:{stamp(g.registration_deadline)}", about=g,
                 due_at=opens, stands_since=opens,
                 context={
                     "gathering": g, "coordinator": coordinator, "participants": participants,
@@ -191,18 +188,19 @@ def gathering_nudge_plan(*, gathering: Gathering, participants: list[Participant
 
 def gathering_nudge_occasions(*, gathering: Gathering, plan: GatheringNudgePlan, now: datetime) -> list[Occasion]:
     key = f"gathering-nudge:{gathering.pk}:{{p}}:{stamp(now)}"
-    topic = _gathering_topic(gathering)
     base = _reminder_context(gathering, now)
     occasions = []
     for p, registrations in plan.registered:
         for r in registrations:
-            occasions.append(Occasion(to=r.email, kind="gathering_nudge", key=key.format(p=p.pk), topic=topic,
+            occasions.append(Occasion(to=r.email, kind=OutgoingEmail.Kind.GATHERING_NUDGE, key=key.format(p=p.pk),
+                                      about=gathering, party=p,
                                       due_at=now, template="emails/gathering_reminder",
                                       context={**base, "registration": r}))
     for p in plan.to_register:
         c = p.coordinator
         occasions.append(Occasion(
-            to=c.email, language=c.language, kind="gathering_nudge", key=key.format(p=p.pk), topic=topic, due_at=now,
+            to=c.email, language=c.language, kind=OutgoingEmail.Kind.GATHERING_NUDGE, key=key.format(p=p.pk), about=gathering,
+            party=p, due_at=now,
             template="emails/registration_deadline_reminder",
             context={"gathering": gathering, "coordinator": c, "participants": [p], "names": p.name,
                      "for_coordinators": gathering.kind == Gathering.Kind.COORDINATORS, "path": gathering.get_absolute_url()},

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue
 from absolutt.notifications.services import email_enqueue_template
 from absolutt.uploads import upload_check
@@ -88,9 +89,9 @@ def _notify_moved(gathering: Gathering, old_start) -> None:
     key = f"gathering-moved:{gathering.pk}:{gathering.sequence}"
     now = timezone.now()
     occasions_queue(
-        [Occasion(to=email, kind="gathering_moved", key=key, topic=f"gathering:{gathering.pk}", due_at=now,
+        [Occasion(to=email, kind=OutgoingEmail.Kind.GATHERING_MOVED, key=key, about=gathering, due_at=now,
                   context={**base, "name": name}) for email, name in sorted(registered.items())]
-        + [Occasion(to=email, kind="gathering_moved", key=key, topic=f"gathering:{gathering.pk}", due_at=now,
+        + [Occasion(to=email, kind=OutgoingEmail.Kind.GATHERING_MOVED, key=key, about=gathering, due_at=now,
                     template="emails/gathering_moved_invited", context={**base, "name": name})
            for email, name in sorted(invited.items())]
     )
@@ -246,7 +247,7 @@ def _promote_from_waiting_list(gathering: Gathering) -> Registration | None:
         to=first.email, template="emails/gathering_promoted",
         context={"gathering": gathering, "registration": first, "path": gathering.get_absolute_url()},
         language=selectors.language_of(first.email),
-        dedupe_key=f"gathering-promoted:{first.pk}", kind="gathering_promoted", topic=f"gathering:{gathering.pk}",
+        dedupe_key=f"gathering-promoted:{first.pk}", kind=OutgoingEmail.Kind.GATHERING_PROMOTED, about=gathering,
     )
     return first
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
 from absolutt.forms_util import add_service_errors
-from absolutt.notifications.models import OutgoingEmail
+from absolutt.notifications.selectors import emails_about
 
 from . import selectors, services
 from .forms import (
@@ -94,7 +94,7 @@ def _detail_context(request, gathering, **overrides) -> dict:
         "my_registration": my_registration,
         "my_waiting_position": selectors.waiting_position(my_registration) if my_registration else None,
         "show_video": gathering.has_video and (can_manage or (my_registration and my_registration.status == "registered")),
-        "reminders": OutgoingEmail.objects.filter(topic=f"gathering:{gathering.pk}").order_by("-created_at")[:200]
+        "reminders": emails_about(gathering)[:200]
         if can_manage else [],
         "totals": selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get(),
         "can_see_evaluation": gathering.is_past and access.can_see_round_results(user, gathering.round),

@@ -7,6 +7,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
+from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.services import email_enqueue
 
 from . import selectors, two_factor
@@ -46,4 +47,5 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         html = ""
         if isinstance(msg, EmailMultiAlternatives):
             html = next((content for content, mime in msg.alternatives if mime == "text/html"), "")
-        email_enqueue(to=email, subject=msg.subject, body_text=msg.body, body_html=html)
+        email_enqueue(to=email, subject=msg.subject, body_text=msg.body, body_html=html,
+                      kind=OutgoingEmail.Kind.ACCOUNT)

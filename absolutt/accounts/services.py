@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from absolutt.notifications.selectors import email_topic
+from absolutt.notifications.models import OutgoingEmail
+from absolutt.notifications.selectors import email_about_id
 from absolutt.notifications.services import email_enqueue_template
 
 from .events import invitation_accepted
@@ -45,8 +46,8 @@ def invitation_create(
         core_group_member=core_group_member,
     )
     row = email_enqueue_template(
-        to=email, dedupe_key=dedupe_key or f"invitation:{invitation.pk}", kind="invitation",
-        topic=f"invitation:{invitation.pk}",
+        to=email, dedupe_key=dedupe_key or f"invitation:{invitation.pk}", kind=OutgoingEmail.Kind.INVITATION,
+        about=invitation,
         template="emails/invitation",
         context={
             "invitation": invitation,
@@ -64,10 +65,8 @@ def invitation_create(
 
 
 def _invitation_sent_for(dedupe_key: str) -> Invitation | None:
-    topic = email_topic(dedupe_key=dedupe_key)
-    if not topic:
-        return None
-    return Invitation.objects.filter(pk=int(topic.split(":", 1)[1])).first()
+    pk = email_about_id(dedupe_key=dedupe_key, model=Invitation)
+    return None if pk is None else Invitation.objects.filter(pk=pk).first()
 
 
 @transaction.atomic

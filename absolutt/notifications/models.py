@@ -1,3 +1,5 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,34 @@ class OutgoingEmail(models.Model):
     beat does not send it twice while the claim is fresh. A worker that dies mid-send leaves a claim that
     goes stale after ``ABSOLUTT_OUTBOX_STALE_CLAIM_SECONDS`` and is sent again (at-least-once; the stable
     ``Message-ID`` makes a resend one message to mail clients). ``dedupe_key`` (unique) lets a reminder
-    sweep record "this occasion, this person" exactly once."""
+    sweep record "this occasion, this person" exactly once.
+
+    What an e-mail is about is a real relation: ``about`` (a generic relation to the object: a samling, an
+    assignment, an invitation, a round, a user for a digest) and, where it is one participant's part of
+    that object (its work on an assignment, its place at a samling), ``party`` (a generic relation to the
+    participant). The platform knows no domain model; ``absolutt.notifications.selectors`` answers
+    "the e-mails about this object"."""
+
+    class Kind(models.TextChoices):
+        GATHERING_REMINDER = "gathering_reminder", _("Reminder before the samling")
+        REGISTRATION_DEADLINE_REMINDER = "registration_deadline_reminder", _("Registration deadline reminder")
+        GATHERING_MOVED = "gathering_moved", _("New time")
+        GATHERING_PROMOTED = "gathering_promoted", _("Seat from the waiting list")
+        GATHERING_NUDGE = "gathering_nudge", _("Reminder sent by hand")
+        EVALUATION_INVITE = "evaluation_invite", _("Evaluation")
+        EVALUATION_REMINDER = "evaluation_reminder", _("Evaluation reminder")
+        ASSIGNMENT_REMINDER = "assignment_reminder", _("Deadline reminder")
+        ASSIGNMENT_OVERDUE = "assignment_overdue", _("Overdue notice")
+        ASSIGNMENT_ESCALATION = "assignment_escalation", _("Escalation to the regional coordinator")
+        ASSIGNMENT_DIGEST = "assignment_digest", _("Digest")
+        ASSIGNMENT_NUDGE = "assignment_nudge", _("Reminder sent by hand")
+        ASSIGNMENT_NO_COORDINATOR = "assignment_no_coordinator", _("No coordinator: reminders went to the core group")
+        SUBMISSION_RETURNED = "submission_returned", _("Returned for revision")
+        SUBMISSION_APPROVED = "submission_approved", _("Approved")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        INVITATION = "invitation", _("Invitation")
+        ACCOUNT = "account", _("Account e-mail")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -25,10 +54,15 @@ class OutgoingEmail(models.Model):
         help_text="Queued by the reminder engine: template, builder and ids; rendered when sent",
     )
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=40, blank=True, help_text=_("E.g. gathering_reminder"))
-    topic = models.CharField(
-        max_length=80, blank=True, db_index=True, help_text="What it is about, e.g. gathering:12 (for listings)"
-    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("about (type)"))
+    about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    party_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("participant (type)"))
+    party_id = models.PositiveBigIntegerField(_("participant (id)"), null=True, blank=True)
+    party = GenericForeignKey("party_type", "party_id")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -48,8 +82,9 @@ class OutgoingEmail(models.Model):
             # the outbox page and the admin: by status, newest first; and everything newest first
             models.Index(fields=["status", "-created_at"], name="outbox_status_created"),
             models.Index(fields=["-created_at"], name="outbox_created"),
-            # the reminder engine's "reminded of this kind and topic since" and the reminder histories
-            models.Index(fields=["kind", "topic"], name="outbox_kind_topic"),
+            # "the e-mails about this object (for this participant)": the reminder histories, the matrix's
+            # counts, the engine's "reminded of this kind since" and the mellomarbeid sweep's check
+            models.Index(fields=["about_type", "about_id", "party_id", "kind", "created_at"], name="outbox_about"),
         ]
 
     def __str__(self) -> str:
@@ -63,26 +98,6 @@ class OutgoingEmail(models.Model):
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "absolutt.invalid"
         return f"<outbox-{self.pk}.{self.created_at:%Y%m%d%H%M%S}@{domain}>"
 
-    KIND_LABELS = {
-        "gathering_reminder": _("Reminder before the samling"),
-        "registration_deadline_reminder": _("Registration deadline reminder"),
-        "gathering_moved": _("New time"),
-        "gathering_promoted": _("Seat from the waiting list"),
-        "evaluation_invite": _("Evaluation"),
-        "evaluation_reminder": _("Evaluation reminder"),
-        "assignment_reminder": _("Deadline reminder"),
-        "assignment_overdue": _("Overdue notice"),
-        "assignment_escalation": _("Escalation to the regional coordinator"),
-        "assignment_digest": _("Digest"),
-        "assignment_nudge": _("Reminder sent by hand"),
-        "gathering_nudge": _("Reminder sent by hand"),
-        "assignment_no_coordinator": _("No coordinator: reminders went to the core group"),
-        "submission_returned": _("Returned for revision"),
-        "submission_approved": _("Approved"),
-        "extension_requested": _("Extension requested"),
-        "invitation": _("Invitation"),
-    }
-
     @property
     def kind_label(self) -> str:
-        return str(self.KIND_LABELS.get(self.kind, self.kind))
+        return self.get_kind_display()

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -46,15 +47,15 @@ class Occasion:
     """One e-mail to one person about one occasion.
 
     ``key``: the occasion's part of the dedupe key, including the time it is about
-    (``gathering-reminder:12:202703260900``). ``topic``: what the object's page lists (``gathering:12``).
-    ``due_at``: when it fell due. ``template``: ``emails/<kind>`` unless given. ``language``: None = the
-    language of the user with that address (one query per sweep, on the ``lower(email)`` index). ``stands_since``: a reminder of the same kind and topic to the
+    (``gathering-reminder:12:202703260900``). ``about``: the object it is about (what the object's page
+    lists), ``party``: the participant whose part of it it is, if any. ``due_at``: when it fell due. ``template``: ``emails/<kind>`` unless given. ``language``: None = the
+    language of the user with that address (one query per sweep, on the ``lower(email)`` index). ``stands_since``: a reminder of the same kind about the same object to the
     same person queued since then still stands although its key differs (the time moved a little)."""
 
     to: str
     kind: str
     key: str
-    topic: str
+    about: models.Model | None
     due_at: datetime
     context: dict | None = None
     builder: str = ""
@@ -63,6 +64,10 @@ class Occasion:
     language: str | None = None
     stands_since: datetime | None = None
     exact_key: bool = False  # ``key`` already names the person (e.g. an evaluation invite's id)
+    party: models.Model | None = None
+
+    def __post_init__(self) -> None:
+        self.kind = str(self.kind)  # an OutgoingEmail.Kind member or its value
 
     @property
     def dedupe_key(self) -> str:
@@ -115,14 +120,29 @@ def recorded_keys(keys: list[str]) -> set[str]:
     return found
 
 
-def _standing(occasions: list[Occasion]) -> dict[tuple[str, str, str], datetime]:
-    """(kind, topic, address) -> when that person was last reminded of that kind and topic."""
+def relation(obj: models.Model | None) -> tuple[int | None, int | None]:
+    """(content type id, primary key) of an object an e-mail is about, or (None, None)."""
+    if obj is None:
+        return None, None
+    return ContentType.objects.get_for_model(obj).pk, obj.pk
+
+
+def _about(o: Occasion) -> tuple:
+    return (*relation(o.about), relation(o.party)[1])
+
+
+def _standing(occasions: list[Occasion]) -> dict[tuple, datetime]:
+    """(kind, about type, about id, party id, address) -> when that person was last reminded of that kind
+    about that object."""
     windowed = [o for o in occasions if o.stands_since is not None]
     if not windowed:
         return {}
-    rows = (OutgoingEmail.objects.filter(kind__in={o.kind for o in windowed}, topic__in={o.topic for o in windowed})
-            .annotate(to_lower=Lower("to")).order_by().values("kind", "topic", "to_lower").annotate(last=Max("created_at")))
-    return {(r["kind"], r["topic"], r["to_lower"]): r["last"] for r in rows}
+    abouts = {relation(o.about) for o in windowed}
+    rows = (OutgoingEmail.objects.filter(kind__in={o.kind for o in windowed},
+                                         about_type__in={t for t, _ in abouts}, about_id__in={i for _, i in abouts})
+            .annotate(to_lower=Lower("to")).order_by()
+            .values("kind", "about_type", "about_id", "party_id", "to_lower").annotate(last=Max("created_at")))
+    return {(r["kind"], r["about_type"], r["about_id"], r["party_id"], r["to_lower"]): r["last"] for r in rows}
 
 
 def occasions_queue(occasions: Iterable[Occasion], *, unrecorded: bool = False) -> int:
@@ -140,11 +160,12 @@ def occasions_queue(occasions: Iterable[Occasion], *, unrecorded: bool = False) 
     standing = _standing(new)
     if standing:
         new = [o for o in new if o.stands_since is None
-               or (last := standing.get((o.kind, o.topic, o.to.lower()))) is None or last < o.stands_since]
+               or (last := standing.get((o.kind, *_about(o), o.to.lower()))) is None or last < o.stands_since]
     if not new:
         return 0
     languages = languages_of(o.to for o in new if o.language is None and o.context is not None)
     rows = []
+    party_type = {}
     for o in new:
         template = o.template or f"emails/{o.kind}"
         if o.context is not None:
@@ -154,7 +175,12 @@ def occasions_queue(occasions: Iterable[Occasion], *, unrecorded: bool = False) 
         else:
             subject = body_text = body_html = ""
             render = {"template": template, "builder": o.builder, "args": o.args, "language": o.language}
-        rows.append((o.to, subject[:255], body_text, body_html, o.dedupe_key, o.kind, o.topic, render))
+        about_type, about_id = relation(o.about)
+        if o.party is not None and o.party.__class__ not in party_type:
+            party_type[o.party.__class__] = relation(o.party)[0]
+        rows.append((o.to, subject[:255], body_text, body_html, o.dedupe_key, o.kind, about_type, about_id,
+                     party_type[o.party.__class__] if o.party is not None else None,
+                     o.party.pk if o.party is not None else None, render))
     ids = _insert(rows)
     if len(ids) > MANY:
         from .tasks import outbox_sweep
@@ -166,7 +192,8 @@ def occasions_queue(occasions: Iterable[Occasion], *, unrecorded: bool = False) 
     return len(ids)
 
 
-COLUMNS = ("to", "subject", "body_text", "body_html", "dedupe_key", "kind", "topic", "render")
+COLUMNS = ("to", "subject", "body_text", "body_html", "dedupe_key", "kind", "about_type_id", "about_id",
+           "party_type_id", "party_id", "render")
 
 
 def _insert(rows: list[tuple]) -> list[int]:
@@ -184,16 +211,16 @@ def _insert(rows: list[tuple]) -> list[int]:
         cols = ", ".join(f'"{c}"' for c in COLUMNS)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS absolutt_outbox_new (\"to\" varchar(254), subject varchar(255), "
-                "body_text text, body_html text, dedupe_key varchar(200), kind varchar(40), topic varchar(80), "
-                "render jsonb) ON COMMIT DELETE ROWS")
-            cursor.execute("TRUNCATE absolutt_outbox_new")
-            with cursor.copy(f"COPY absolutt_outbox_new ({cols}) FROM STDIN") as copy:
+                "CREATE TEMP TABLE IF NOT EXISTS absolutt_outbox_rows (\"to\" varchar(254), subject varchar(255), "
+                "body_text text, body_html text, dedupe_key varchar(200), kind varchar(40), about_type_id integer, "
+                "about_id bigint, party_type_id integer, party_id bigint, render jsonb) ON COMMIT DELETE ROWS")
+            cursor.execute("TRUNCATE absolutt_outbox_rows")
+            with cursor.copy(f"COPY absolutt_outbox_rows ({cols}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row((*row[:7], None if row[7] is None else json.dumps(row[7])))
+                    copy.write_row((*row[:-1], None if row[-1] is None else json.dumps(row[-1])))
             cursor.execute(
                 f"INSERT INTO {table} ({cols}, status, attempts, last_error, created_at) "
-                f"SELECT {cols}, %s, 0, '', %s FROM absolutt_outbox_new ON CONFLICT DO NOTHING RETURNING id",
+                f"SELECT {cols}, %s, 0, '', %s FROM absolutt_outbox_rows ON CONFLICT DO NOTHING RETURNING id",
                 [OutgoingEmail.Status.PENDING, now])
             return [r[0] for r in cursor.fetchall()]
     objects = [OutgoingEmail(**dict(zip(COLUMNS, row, strict=True))) for row in rows]

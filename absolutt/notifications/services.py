@@ -12,7 +12,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -70,10 +70,11 @@ def error_reason(exc: BaseException) -> str:
 
 def email_enqueue(
     *, to: str, subject: str, body_text: str, body_html: str = "", dedupe_key: str | None = None,
-    kind: str = "", topic: str = "",
+    kind: str = OutgoingEmail.Kind.OTHER, about: models.Model | None = None, party: models.Model | None = None,
 ) -> OutgoingEmail | None:
     """Save an outbox row and start the send task once the surrounding transaction commits. With
-    ``dedupe_key``, a second call for the same key does nothing and returns None."""
+    ``dedupe_key``, a second call for the same key does nothing and returns None. ``about`` is the object
+    the e-mail is about, ``party`` the participant whose part of it it is (both optional)."""
     if dedupe_key and len(dedupe_key) > 200:  # the column holds 200; keep it unique and stable
         import hashlib
 
@@ -82,7 +83,7 @@ def email_enqueue(
         with transaction.atomic():
             row = OutgoingEmail.objects.create(
                 to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key,
-                kind=kind, topic=topic,
+                kind=kind, about=about, party=party,
             )
     except IntegrityError:
         if dedupe_key and OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
@@ -106,13 +107,14 @@ def send_after_commit(email_id: int) -> None:
 
 def email_enqueue_template(
     *, to: str, template: str, context: dict, language: str | None = None, dedupe_key: str | None = None,
-    kind: str = "", topic: str = "",
+    kind: str = OutgoingEmail.Kind.OTHER, about: models.Model | None = None, party: models.Model | None = None,
 ) -> OutgoingEmail | None:
     """Render ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in the recipient's
     language and queue the result."""
     subject, body_text, body_html = render_email(template, context, language)
     return email_enqueue(
-        to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key, kind=kind, topic=topic
+        to=to, subject=subject, body_text=body_text, body_html=body_html, dedupe_key=dedupe_key, kind=kind, about=about,
+        party=party,
     )
 
 

@@ -720,7 +720,7 @@ def test_municipal_coordinator_requests_extension_and_coordinators_are_emailed(w
     assert Submission.objects.get().extended_due_at is None  # not yet
     mails = OutgoingEmail.objects.filter(kind="extension_requested")
     assert sorted(m.to for m in mails) == sorted([work.rc.email, second_rc.email])
-    assert all(m.topic == f"submission:{ext.submission_id}" for m in mails)
+    assert all((m.about, m.party) == (ext.submission.assignment, ext.submission.participant) for m in mails)
     assert work.participant.name in mails[0].subject
 
     # a second request while one waits is refused
@@ -835,7 +835,7 @@ def test_return_needs_a_comment_and_notifies_the_municipal_coordinator(work, rev
     fb = Feedback.objects.get(submission=sub)
     assert (fb.kind, fb.text, fb.author) == ("returned", "Ta med tall fra Ungdata.", getattr(work, reviewer))
     mail = OutgoingEmail.objects.get()
-    assert (mail.to, mail.kind, mail.topic) == (work.mc.email, "submission_returned", f"submission:{sub.pk}")
+    assert (mail.to, mail.kind, mail.about, mail.party) == (work.mc.email, "submission_returned", sub.assignment, sub.participant)
     assert a.title in mail.subject and "Ta med tall fra Ungdata." in mail.body_text
 
     # "Min side" lists the returned work for the municipal coordinator
@@ -1019,7 +1019,8 @@ def build_round(scale: int):
     subs = list(Submission.objects.filter(assignment__round=round_))
     Extension.objects.bulk_create([Extension(submission=s, new_due_at=hour(8), reason="r") for s in subs[::4]])
     OutgoingEmail.objects.bulk_create([OutgoingEmail(to="x@test.example", subject="s", body_text="b",
-                                                     kind="assignment_reminder", topic=f"submission:{s.pk}")
+                                                     kind="assignment_reminder", about=s.assignment,
+                                                     party=s.participant)
                                        for s in subs[::3]])
     return round_, rc, participants[0].coordinator, assignments[0]
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from absolutt.notifications.models import OutgoingEmail
+from absolutt.notifications.selectors import emails_about
 from interwork.models import Submission
 from municipalities.models import RoleCategory
 
@@ -95,7 +96,7 @@ def test_reminder_by_hand_about_a_samling_reaches_the_registered_or_asks_the_coo
     with django_capture_on_commit_callbacks(execute=True):
         body = client.post(url, {**data, "send": "1"}, follow=True).content.decode()
     assert "Påminnelser sendt: 1." in body
-    sent = OutgoingEmail.objects.filter(kind="gathering_nudge", topic=f"gathering:{g.pk}")
+    sent = emails_about(g).filter(kind="gathering_nudge")
     assert sorted(sent.values_list("to", flat=True)) == ["pameldt@kommune.example"]
     # a.other_participant has no coordinator in the cast; add one and the coordinator is asked to register
     a.other_participant.coordinator = a.municipal_coordinator

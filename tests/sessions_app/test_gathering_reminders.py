@@ -51,7 +51,7 @@ def test_registered_people_are_reminded_once_even_when_the_sweep_runs_twice(djan
     assert len(callbacks) == 2  # the send task is started after commit, once per row
     assert sorted(m.to[0] for m in mail.outbox) == ["B@Kommune.example", "a@kommune.example"]
     rows = OutgoingEmail.objects.filter(kind=REMINDER)
-    assert {r.topic for r in rows} == {f"gathering:{g.pk}"} and {r.status for r in rows} == {"sent"}
+    assert {r.about for r in rows} == {g} and {r.status for r in rows} == {"sent"}
     assert {r.dedupe_key for r in rows} == {f"gathering-reminder:{g.pk}:202705200800:{a.email}",
                                             f"gathering-reminder:{g.pk}:202705200800:b@kommune.example"}
     assert b.email == "B@Kommune.example"  # the address is kept as written; the key ignores case
@@ -250,7 +250,7 @@ def test_deadline_reminder_only_to_coordinators_whose_participant_registered_nob
     assert reminders.registration_deadline_reminders_due(now=window + timedelta(hours=5)) == 0
     assert sent_to(DEADLINE) == ["gone@kommune.example", "nobody@kommune.example"]
     row = OutgoingEmail.objects.get(to="nobody@kommune.example")
-    assert row.topic == f"gathering:{g.pk}"
+    assert row.about == g
     assert p_nobody.name in row.body_text and p_nobody_2.name in row.body_text
     assert f"{g.get_absolute_url()}#pamelding" in row.body_text
     assert reminders.gathering_reminders_due(now=window) == 0  # the samling itself is weeks away
@@ -332,7 +332,7 @@ def test_reminders_are_listed_on_the_samling_page_for_organisers(client, cast):
     from django.utils import translation
 
     with translation.override("nb"):
-        label = str(OutgoingEmail.KIND_LABELS[REMINDER])
+        label = str(OutgoingEmail.Kind(REMINDER).label)
     assert 'id="utsendelser"' in page and "listed@kommune.example" in page and label in page
     client.force_login(cast.a.municipal_coordinator)
     assert 'id="utsendelser"' not in client.get(g.get_absolute_url()).content.decode()

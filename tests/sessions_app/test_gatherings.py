@@ -214,7 +214,7 @@ def test_moving_keeps_registrations_bumps_sequence_and_tells_registered_and_invi
         a.municipal_coordinator.email, neighbour_member.email,  # invited: coordinators and core groups
     }
     assert moved.count() == 5  # one each, even for the member who is both invited and registered
-    assert all(m.topic == f"gathering:{gathering.pk}" for m in moved)
+    assert all(m.about == gathering for m in moved)
     body = moved.get(to=guest.email).body_text
     assert "er flyttet" in body and "8. april 2027 10:00" in body and "25. mars 2027 10:00" in body
     assert not OutgoingEmail.objects.filter(to__in=[gone.email, cast.b.municipal_coordinator.email]).exists()
@@ -439,7 +439,7 @@ def test_full_samling_puts_people_on_waiting_list_and_cancellation_promotes_firs
     assert regs[2].promoted_at is not None
     assert selectors.waiting_position(regs[3]) == 1
     promoted = OutgoingEmail.objects.get(kind="gathering_promoted")
-    assert promoted.to == "p2@kommune.example" and promoted.topic == f"gathering:{gathering.pk}"
+    assert promoted.to == "p2@kommune.example" and promoted.about == gathering
     assert gathering.title in promoted.subject
 
 
