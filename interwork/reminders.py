@@ -3,9 +3,12 @@ engine (``absolutt.notifications.reminders``) turns the occasions into outbox ro
 occasion, and beat runs the sweep every five minutes (no far-future ETA tasks).
 
 The sweep is set-based: one query finds the assignments whose due time (or a granted extension's) lies in
-some reminder window now, a few more load those assignments' participants and submissions, and the engine
-reads which of the due keys are recorded and inserts the rest in one statement. Work whose windows are all
-in the future or long past is never loaded, so the cost follows what is due, not the history.
+some reminder window now; for the work on the assignment's own due time (nearly all of it) one more query
+asks the database which participants still miss a reminder that fell due (an e-mail of that kind about the
+work queued since it fell due: ``absolutt.notifications.reminders.reminded``), so a sweep with nothing new
+reads no rows back; extended and returned work (few) is read and checked by key. Only the participants that
+are due are loaded, and the engine inserts their rows in one statement. Work whose windows are all in the
+future or long past is never loaded, so the cost follows what is due, not the history.
 
 Occasions, for each participant and open assignment (not started, draft, or returned for revision — the
 last with its own wording and its own keys per return; never delivered or approved work):
@@ -26,7 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +38,18 @@ from django.utils.translation import gettext as _
 from absolutt import access
 from absolutt.accounts.models import User
 from absolutt.notifications.models import OutgoingEmail
-from absolutt.notifications.reminders import OSLO, Occasion, occasion_key, occasions_queue, recorded_keys, stamp
+from absolutt.notifications.reminders import (
+    OSLO,
+    Occasion,
+    key_expression,
+    occasion_key,
+    occasion_key_expression,
+    occasions_queue,
+    queue_select,
+    recorded_keys,
+    reminded,
+    stamp,
+)
 from absolutt.notifications.services import render_email
 from municipalities.models import Participant, RoleCategory
 from programmes.models import Round
@@ -114,6 +129,23 @@ def _window(now: datetime) -> tuple[datetime, datetime] | None:
     return earliest, now + timedelta(days=ahead + 1)
 
 
+def _assignments_in(window: tuple[datetime, datetime], now: datetime) -> list[Assignment]:
+    """The open assignments of active rounds whose due time, or a granted extension's, lies in ``window``."""
+    earliest, latest = window
+    return list(
+        Assignment.objects.filter(opens_at__lte=now, round__status__in=ACTIVE_ROUNDS)
+        .filter(Q(due_at__gte=earliest, due_at__lte=latest)
+                | Q(submissions__extended_due_at__gte=earliest, submissions__extended_due_at__lte=latest))
+        .select_related("round").prefetch_related("round__regional_coordinators").distinct()
+    )
+
+
+def _participants(**filters) -> list[Participant]:
+    """Participants with what the reminders need of them (coordinator, names, core group)."""
+    return list(Participant.objects.filter(**filters).select_related(
+        "coordinator", "municipality", "county").prefetch_related("core_group").order_by("pk"))
+
+
 def open_work(now: datetime, *, window: tuple[datetime, datetime] | None = None) -> list[Pending]:
     """Every (assignment, participant) pair whose work is open and whose due time lies in ``window``
     (by default: where some reminder may be due now). Five queries, whatever the history."""
@@ -121,17 +153,11 @@ def open_work(now: datetime, *, window: tuple[datetime, datetime] | None = None)
     if window is None:
         return []
     earliest, latest = window
-    assignments = list(
-        Assignment.objects.filter(opens_at__lte=now, round__status__in=ACTIVE_ROUNDS)
-        .filter(Q(due_at__gte=earliest, due_at__lte=latest)
-                | Q(submissions__extended_due_at__gte=earliest, submissions__extended_due_at__lte=latest))
-        .select_related("round").prefetch_related("round__regional_coordinators").distinct()
-    )
+    assignments = _assignments_in(window, now)
     if not assignments:
         return []
     by_round: dict[int, list[Participant]] = defaultdict(list)
-    for p in Participant.objects.filter(round_id__in={a.round_id for a in assignments}).select_related(
-            "coordinator", "municipality", "county").prefetch_related("core_group").order_by("pk"):
+    for p in _participants(round_id__in={a.round_id for a in assignments}):
         by_round[p.round_id].append(p)
     subs = {(a, p): Work(pk, status, extended, delivered) for pk, a, p, status, extended, delivered in
             Submission.objects.filter(assignment__in=assignments).values_list(
@@ -145,10 +171,12 @@ def open_work(now: datetime, *, window: tuple[datetime, datetime] | None = None)
     return out
 
 
-def work_context(*, assignment: int, participant: int, due: str, **extra) -> dict:
-    """The e-mail's context, made when it is sent (the engine's builder)."""
-    a = Assignment.objects.get(pk=assignment)
-    p = Participant.objects.select_related("municipality", "county", "coordinator").get(pk=participant)
+def work_context(*, due: str, about_id: int | None = None, party_id: int | None = None,
+                 assignment: int | None = None, participant: int | None = None, **extra) -> dict:
+    """The e-mail's context, made when it is sent (the engine's builder): the outbox row is about the
+    assignment, with the participant as its party (rows queued before that named them in ``args``)."""
+    a = Assignment.objects.get(pk=assignment or about_id)
+    p = Participant.objects.select_related("municipality", "county", "coordinator").get(pk=participant or party_id)
     status = Submission.objects.filter(assignment=a, participant=p).values_list("status", flat=True).first()
     return {"assignment": a, "participant": p, "due": datetime.fromisoformat(due),
             "status": Submission.Status(status or Submission.Status.NOT_STARTED).label,
@@ -159,8 +187,8 @@ def work_context(*, assignment: int, participant: int, due: str, **extra) -> dic
 def _schedule(a: Assignment, due: datetime, now: datetime, returned: datetime | None = None
               ) -> list[tuple[str, str, str, datetime, dict]]:
     """The reminders of one assignment with one due time that are due now, as (who, kind, key, due at,
-    extra); who is "coordinator", "core_group" or "regional", and ``{p}`` in the key stands for the
-    participant. The same for every participant with that due time, so the sweep works it out once per
+    extra); who is "coordinator", "core_group" or "regional", and ``{a}`` and ``{p}`` in the key stand for
+    the assignment and the participant. The same for every participant with that due time, so the sweep works it out once per
     assignment (and once per extension or return). Returned work has its own keys (per return) and words."""
     key_due = stamp(due)
     suffix = f":returned-{stamp(returned)}" if returned else ""
@@ -176,7 +204,7 @@ def _schedule(a: Assignment, due: datetime, now: datetime, returned: datetime | 
             d = min(applicable)
             at = local_due - timedelta(days=d)
             extra = {"days": max(1, (local_due.date() - timezone.localtime(now, OSLO).date()).days), **words}
-            key = f"assignment-reminder:{a.pk}:{{p}}:{key_due}:{d}{suffix}"
+            key = f"assignment-reminder:{{a}}:{{p}}:{key_due}:{d}{suffix}"
             out.append(("coordinator", "assignment_reminder", key, at, extra))
             if d == min(days) and a.round.copy_core_group_on_last_reminder:
                 out.append(("core_group", "assignment_reminder", key, at, {**extra, "copy": True}))
@@ -185,12 +213,12 @@ def _schedule(a: Assignment, due: datetime, now: datetime, returned: datetime | 
     # it was returned after.
     overdue_at = morning_after(max(due, returned) if returned else due, 1)
     if a.round.overdue_notice and overdue_at <= now < overdue_at + timedelta(days=NOTICE_DAYS):
-        out.append(("coordinator", "assignment_overdue", f"assignment-overdue:{a.pk}:{{p}}:{key_due}{suffix}",
+        out.append(("coordinator", "assignment_overdue", f"assignment-overdue:{{a}}:{{p}}:{key_due}{suffix}",
                     overdue_at, words))
     if a.round.escalation_days:
         escalate_at = morning_after(max(due, returned) if returned else due, a.round.escalation_days)
         if escalate_at <= now < escalate_at + timedelta(days=NOTICE_DAYS):
-            out.append(("regional", "assignment_escalation", f"assignment-escalation:{a.pk}:{{p}}:{key_due}{suffix}",
+            out.append(("regional", "assignment_escalation", f"assignment-escalation:{{a}}:{{p}}:{key_due}{suffix}",
                         escalate_at, {"days_late": a.round.escalation_days, **({"returned": True} if returned else {})}))
     return out
 
@@ -211,7 +239,7 @@ def _occasions(item: Pending, schedule) -> list[tuple[str, str | None, str, str,
     coordinator = p.coordinator
     out = []
     for who, kind, key, at, extra in schedule:
-        key = key.replace("{p}", str(p.pk))
+        key = key.format(a=item.assignment.pk, p=p.pk)
         if who == "coordinator" and coordinator is not None:
             out.append((coordinator.email, coordinator.language, kind, key, at, extra))
         elif who == "coordinator":
@@ -232,34 +260,126 @@ def _occasions(item: Pending, schedule) -> list[tuple[str, str | None, str, str,
     return out
 
 
+# Work on the assignment's own due time, not extended and not returned (nearly all of it): the database finds
+# who is due and queues them in one statement per reminder (``_queue_plain``). Returned and extended work
+# (few) is read into Python and checked by key, as is work whose participant has no coordinator.
+PLAIN = tuple(s for s in OPEN if s != RETURNED)
+
+
+def _plain_pairs(assignment_ids: list[int]):
+    """Participants annotated with ``work`` (an assignment of their round among ``assignment_ids``) whose work
+    on it is open on the assignment's own due time: one row per pair, in the database."""
+    not_plain = Submission.objects.filter(assignment_id=OuterRef("work"), participant_id=OuterRef("pk")).filter(
+        ~Q(status__in=PLAIN) | Q(extended_due_at__isnull=False))
+    return (Participant.objects.annotate(work=F("round__assignments")).filter(work__in=assignment_ids)
+            .exclude(Exists(not_plain)).order_by())
+
+
+def _recipients(pairs, who: str):
+    """The pairs with each of their recipients of a reminder ``who`` is sent to, as ``recipient``."""
+    if who == "coordinator":
+        return pairs.filter(coordinator__isnull=False).annotate(recipient=F("coordinator__email"))
+    if who == "core_group":  # a copy to the active core group, not to the coordinator twice
+        return (pairs.filter(coordinator__isnull=False)
+                .annotate(member=FilteredRelation("core_group", condition=Q(core_group__is_active=True)))
+                .annotate(recipient=F("member__email"), recipient_lower=Lower("member__email"))
+                .exclude(recipient="").exclude(recipient_lower=Lower("coordinator__email")))
+    return pairs.annotate(recipient=F("round__regional_coordinators__email")).filter(recipient__isnull=False)
+
+
+def _signature(a: Assignment, schedule: list) -> tuple:
+    """What assignments due at the same time share: their due time and their reminders, without their ids."""
+    return a.due_at, tuple((who, kind, key, at, tuple(sorted(extra.items()))) for who, kind, key, at, extra in schedule)
+
+
+def _builder_spec(kind: str, due: datetime, extra: dict) -> tuple[str, dict]:
+    """The template and the builder's args of one reminder (the row's about and party say whose work)."""
+    args = {"due": due.isoformat(), **extra}
+    template = args.pop("template", "")
+    if template == "emails/assignment_returned":
+        template = f"{template}_{kind.removeprefix('assignment_')}"
+    return template, args
+
+
+def _queue_plain(groups: dict[tuple, list[int]]) -> int:
+    """Queue the reminders of the plain work that are due and not yet queued: for each group of assignments
+    due at the same time and each of its reminders, one query asks whether anyone misses it and, if so, one
+    ``INSERT … SELECT`` queues them all (``absolutt.notifications.reminders.queue_select``)."""
+    queued = 0
+    for (due, schedule), ids in groups.items():
+        pairs = _plain_pairs(ids)
+        for who, kind, key, at, extra in schedule:
+            missing = _recipients(pairs, who).exclude(reminded(
+                Assignment, OuterRef("work"), kind=kind, since=at, to=OuterRef("recipient")))
+            if not missing.exists():
+                continue
+            template, args = _builder_spec(kind, due, dict(extra))
+            queued += queue_select(
+                missing, to=F("recipient"), kind=kind, due_at=at, template=template, builder=BUILDER, args=args,
+                key=occasion_key_expression(key_expression(key, a=F("work"), p=F("pk")), F("recipient")),
+                about=Assignment, about_id=F("work"), party=Participant, party_id=F("pk"))
+    return queued
+
+
+def _without_coordinator(groups: dict[tuple, list[int]]) -> list[tuple[int, int, list]]:
+    """(assignment id, participant id, the coordinator reminders) of plain work whose participant has no
+    coordinator and that still misses one of those reminders (these go to the core group, in Python)."""
+    out = []
+    for (_due, schedule), ids in groups.items():
+        entries = [e for e in schedule if e[0] == "coordinator"]
+        if not entries:
+            continue
+        missing = Q()
+        for _who, kind, _key, at, _extra in entries:
+            missing |= ~reminded(Assignment, OuterRef("work"), kind=kind, since=at)
+        for pk, work in _plain_pairs(ids).filter(coordinator__isnull=True).filter(missing).values_list("pk", "work"):
+            out.append((work, pk, [(w, k, key, at, dict(x)) for w, k, key, at, x in entries]))
+    return out
+
+
 def assignment_reminders_due(*, now: datetime) -> int:
     """Queue the mellomarbeid reminders, overdue notices and escalations that are due now; returns how
     many e-mails this call queued."""
-    schedules: dict[tuple[int, datetime], list] = {}
-    due = []
-    for item in open_work(now):
-        when = (item.assignment.pk, item.due, item.returned)
-        if when not in schedules:
-            schedules[when] = _schedule(item.assignment, item.due, now, item.returned)
-        if schedules[when]:
-            due.extend((item, o) for o in _occasions(item, schedules[when]))
-    # Build occasions only for what is not recorded yet: a sweep with nothing new stops after one query.
-    keys = [occasion_key(o[3], o[0]) for _item, o in due]
-    done = recorded_keys(keys)
+    window = _window(now)
+    if window is None:
+        return 0
+    earliest, latest = window
+    assignments = _assignments_in(window, now)
+    if not assignments:
+        return 0
+    by_pk = {a.pk: a for a in assignments}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for a in assignments:
+        if earliest <= a.due_at <= latest and (schedule := _schedule(a, a.due_at, now)):
+            groups[_signature(a, schedule)].append(a.pk)
+    queued = _queue_plain(groups)
+
+    # In Python: plain work without a coordinator, and returned or extended work.
+    lone = _without_coordinator(groups)
+    special = {(a, p): Work(pk, status, extended, delivered) for pk, a, p, status, extended, delivered in
+               Submission.objects.filter(assignment__in=assignments, status__in=OPEN).filter(
+                   Q(status=RETURNED) | Q(extended_due_at__isnull=False)).values_list(
+                   "pk", "assignment_id", "participant_id", "status", "extended_due_at", "last_delivered_at")}
+    if not (lone or special):
+        return queued
+    people = {p.pk: p for p in _participants(pk__in={p for _a, p, _s in lone} | {p for _a, p in special})}
+    due: list[tuple[Pending, tuple]] = []
+    for a, p, schedule in lone:
+        item = Pending(by_pk[a], people[p], None)
+        due.extend((item, o) for o in _occasions(item, schedule))
+    for (a, p), work in special.items():
+        item = Pending(by_pk[a], people[p], work)
+        if earliest <= item.due <= latest:
+            due.extend((item, o) for o in _occasions(item, _schedule(item.assignment, item.due, now, item.returned)))
+    done = recorded_keys([occasion_key(o[3], o[0]) for _item, o in due])
     occasions = []
-    for (item, (to, language, kind, key, at, extra)), full_key in zip(due, keys, strict=True):
-        if full_key in done:
+    for item, (to, language, kind, key, at, extra) in due:
+        if occasion_key(key, to) in done:
             continue
-        extra = dict(extra)
-        template = extra.pop("template", "")
-        template = f"{template}_{kind.removeprefix('assignment_')}" if template == "emails/assignment_returned" else template
-        occasions.append(Occasion(
-            to=to, language=language, kind=kind, key=key, due_at=at, template=template,
-            about=item.assignment, party=item.participant, builder=BUILDER,
-            args={"assignment": item.assignment.pk, "participant": item.participant.pk, "due": item.due.isoformat(),
-                  **extra},
-        ))
-    return occasions_queue(occasions, unrecorded=True)
+        template, args = _builder_spec(kind, item.due, dict(extra))
+        occasions.append(Occasion(to=to, language=language, kind=kind, key=key, due_at=at, template=template,
+                                  about=item.assignment, party=item.participant, builder=BUILDER, args=args))
+    return queued + occasions_queue(occasions, unrecorded=True)
 
 
 def digests_due(*, now: datetime) -> int:
@@ -388,7 +508,7 @@ def reminder_nudge(*, assignment: Assignment, participants: list[Participant], b
                 to=email, kind=OutgoingEmail.Kind.ASSIGNMENT_NUDGE, key=f"assignment-nudge:{assignment.pk}:{p.pk}:{stamp(now)}",
                 about=assignment, party=p, due_at=now, builder=BUILDER,
                 language=p.coordinator.language if not fallback else None,
-                args={"assignment": assignment.pk, "participant": p.pk, "due": due.isoformat(),
-                      "sender": by_user.get_full_name(), "message": message, "fallback": fallback},
+                args={"due": due.isoformat(), "sender": by_user.get_full_name(), "message": message,
+                      "fallback": fallback},
             ))
     return occasions_queue(occasions), plan

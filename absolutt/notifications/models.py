@@ -55,18 +55,22 @@ class OutgoingEmail(models.Model):
     )
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    # no index of their own: the ``outbox_about`` index begins with ``about_type``
     about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("about (type)"))
+                                   db_index=False, verbose_name=_("about (type)"))
     about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
     party_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("participant (type)"))
+                                   db_index=False, verbose_name=_("participant (type)"))
     party_id = models.PositiveBigIntegerField(_("participant (id)"), null=True, blank=True)
     party = GenericForeignKey("party_type", "party_id")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    occasion_at = models.DateTimeField(
+        _("fell due"), null=True, blank=True, editable=False,
+        help_text="Queued by the reminder engine: when the occasion fell due (its 'reminded since' check)")
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(
         _("next attempt"), null=True, blank=True, help_text=_("After a temporary error: not before this time.")
@@ -84,7 +88,7 @@ class OutgoingEmail(models.Model):
             models.Index(fields=["-created_at"], name="outbox_created"),
             # "the e-mails about this object (for this participant)": the reminder histories, the matrix's
             # counts, the engine's "reminded of this kind since" and the mellomarbeid sweep's check
-            models.Index(fields=["about_type", "about_id", "party_id", "kind", "created_at"], name="outbox_about"),
+            models.Index(fields=["about_type", "about_id", "party_id", "kind", "occasion_at"], name="outbox_about"),
         ]
 
     def __str__(self) -> str:

@@ -131,14 +131,15 @@ def render_email(template: str, context: dict, language: str | None) -> tuple[st
 
 def email_render(row: OutgoingEmail) -> OutgoingEmail:
     """Render a row queued by the reminder engine with a ``builder`` (``row.render``), once: its builder
-    makes the context from ids, in the recipient's language; the text is saved on the row, so every attempt
+    makes the context from the occasion's ``args`` and the ids of what the row is about (``about_id``,
+    ``party_id``), in the recipient's language; the text is saved on the row, so every attempt
     sends the same text. Raises what the builder raises (e.g. the object is gone): a permanent error."""
     if not row.render or row.body_text:
         return row
     from .reminders import languages_of
 
     spec = row.render
-    context = import_string(spec["builder"])(**spec["args"])
+    context = import_string(spec["builder"])(**{"about_id": row.about_id, "party_id": row.party_id, **spec["args"]})
     language = spec.get("language") or languages_of([row.to]).get(row.to.lower())
     row.subject, row.body_text, row.body_html = render_email(spec["template"], context, language)
     OutgoingEmail.objects.filter(pk=row.pk).update(subject=row.subject[:255], body_text=row.body_text,

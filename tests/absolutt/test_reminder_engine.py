@@ -183,3 +183,23 @@ def test_two_sweeps_racing_insert_each_row_once():
         assert occasions_queue([occasion]) == 0
     assert OutgoingEmail.objects.filter(dedupe_key=occasion.dedupe_key).count() == 1
     assert User.objects.count() == 0
+
+
+def test_the_database_builds_the_same_dedupe_keys_as_python():
+    """The set-based sweeps build their keys in the database (occasion_key_expression); a key built there
+    must be the key Python builds for the same occasion and address, also when the address is long enough
+    to be replaced by its hash."""
+    from django.db.models import F
+
+    from absolutt.notifications.reminders import key_expression, occasion_key, occasion_key_expression
+
+    long_local = "a" * 150
+    addresses = ["Ola.Nordmann@Kommune.NO", "kari@k.example", f"{long_local}@{'b' * 60}.example", "ærlig.østby@kommune.no"]
+    users = [UserFactory(email=e) for e in addresses]
+    template = "assignment-reminder:{a}:{p}:202703260900:7"
+    rows = User.objects.filter(pk__in=[u.pk for u in users]).annotate(
+        key=occasion_key_expression(key_expression(template, a=F("pk"), p=F("pk")), F("email")))
+    built = dict(rows.values_list("pk", "key"))
+    for u in users:
+        assert built[u.pk] == occasion_key(template.format(a=u.pk, p=u.pk), u.email)
+    assert any(":sha256:" in k for k in built.values())

@@ -45,6 +45,8 @@ def topics_to_relations(apps, schema_editor):
             about_type=about[0], about_id=about[1],
             party_type=party[0] if party else None, party_id=party[1] if party else None)
     OutgoingEmail.objects.filter(kind="").update(kind="other")
+    # the reminders queued so far fell due, at the latest, when they were queued
+    OutgoingEmail.objects.exclude(dedupe_key=None).update(occasion_at=models.F("created_at"))
 
 
 class Migration(migrations.Migration):
@@ -63,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outgoingemail',
             name='about_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='about (type)'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='about (type)'),
         ),
         migrations.AddField(
             model_name='outgoingemail',
@@ -73,12 +75,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outgoingemail',
             name='party_type',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='participant (type)'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='participant (type)'),
         ),
         migrations.AlterField(
             model_name='outgoingemail',
             name='kind',
             field=models.CharField(choices=[('gathering_reminder', 'Reminder before the samling'), ('registration_deadline_reminder', 'Registration deadline reminder'), ('gathering_moved', 'New time'), ('gathering_promoted', 'Seat from the waiting list'), ('gathering_nudge', 'Reminder sent by hand'), ('evaluation_invite', 'Evaluation'), ('evaluation_reminder', 'Evaluation reminder'), ('assignment_reminder', 'Deadline reminder'), ('assignment_overdue', 'Overdue notice'), ('assignment_escalation', 'Escalation to the regional coordinator'), ('assignment_digest', 'Digest'), ('assignment_nudge', 'Reminder sent by hand'), ('assignment_no_coordinator', 'No coordinator: reminders went to the core group'), ('submission_returned', 'Returned for revision'), ('submission_approved', 'Approved'), ('extension_requested', 'Extension requested'), ('invitation', 'Invitation'), ('account', 'Account e-mail'), ('other', 'Other')], default='other', max_length=40, verbose_name='kind'),
+        ),
+        migrations.AddField(
+            model_name='outgoingemail',
+            name='occasion_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text="Queued by the reminder engine: when the occasion fell due (its 'reminded since' check)", null=True, verbose_name='fell due'),
         ),
         migrations.RunPython(topics_to_relations, migrations.RunPython.noop),
     ]

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='outgoingemail',
-            index=models.Index(fields=['about_type', 'about_id', 'party_id', 'kind', 'created_at'], name='outbox_about'),
+            index=models.Index(fields=['about_type', 'about_id', 'party_id', 'kind', 'occasion_at'], name='outbox_about'),
         ),
     ]
