@@ -235,6 +235,14 @@ def samling_results(evaluation: Evaluation) -> dict:
             "responses": responses, "min_cell": k}
 
 
+def no_results(questions: list[EvaluationQuestion]) -> dict:
+    """The results of an evaluation that is not made yet, in the shape of ``samling_results``: the questions
+    it would ask, nobody invited, no answers. No query."""
+    return {"invited": 0, "answered": 0, "response_rate": None,
+            "questions": [QuestionResult(q, EMPTY, False, []) for q in questions], "responses": 0,
+            "min_cell": min_answers()}
+
+
 # --- A round's trend -------------------------------------------------------------------------------------
 
 def round_trend(round_) -> tuple[list[Gathering], list[dict]]:

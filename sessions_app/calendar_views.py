@@ -28,10 +28,21 @@ def gathering_ics(request, pk):
 
 @login_required
 def feed_settings(request):
-    feed = services.calendar_feed_get_or_create(user=request.user)
-    url = request.build_absolute_uri(reverse("sessions_app:feed_ics", kwargs={"token": feed.token}))
-    return render(request, "sessions_app/feed_settings.html", {"feed": feed, "feed_url": url,
-                                                              "webcal_url": url.replace("https://", "webcal://").replace("http://", "webcal://")})
+    """The personal calendar address; before there is one, a button that makes it (reading writes nothing)."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    context: dict = {"feed": feed}
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("sessions_app:feed_ics", kwargs={"token": feed.token}))
+        context.update(feed_url=url, webcal_url=url.replace("https://", "webcal://").replace("http://", "webcal://"))
+    return render(request, "sessions_app/feed_settings.html", context)
+
+
+@login_required
+@require_POST
+def feed_create(request):
+    services.calendar_feed_get_or_create(user=request.user)
+    messages.success(request, _("Your personal calendar address is ready."))
+    return redirect("sessions_app:feed_settings")
 
 
 @login_required

@@ -117,8 +117,15 @@ def _results_access(request, pk):
     return gathering
 
 
+def _results(evaluation: Evaluation) -> dict:
+    """The results through the anonymity boundary; for an evaluation not made yet (unsaved), the questions
+    it would ask with no answers ("nothing yet")."""
+    return anonymity.samling_results(evaluation) if evaluation.pk else anonymity.no_results(
+        evaluations.questions_of(evaluation))
+
+
 def _results_page(request, evaluation, round_, gathering=None):
-    data = anonymity.samling_results(evaluation)
+    data = _results(evaluation)
     chart = {"labels": [r.question.text for r in data["questions"] if r.counts],
              "series": [r.shares for r in data["questions"] if r.counts]}
     roles = [(key, label) for key, label in [*RoleCategory.choices, ("", _("Not kept"))]
@@ -142,8 +149,8 @@ def _results_page(request, evaluation, round_, gathering=None):
 @login_required
 def evaluation_results(request, pk):
     gathering = _results_access(request, pk)
-    evaluation = Evaluation.objects.filter(gathering=gathering).first()  # reading creates nothing
-    if evaluation is None:
+    evaluation = evaluations.evaluation_read(gathering=gathering)  # reading creates nothing
+    if not evaluation.pk:
         return render(request, "sessions_app/evaluation_none.html", {
             "gathering": gathering, "round": gathering.round,
             "can_manage": access.can_manage_round(request.user, gathering.round)})
@@ -166,8 +173,7 @@ def survey_results(request, round_pk):
     """The round's end-of-round survey: its results for the round's organisers and the national lead, and
     for the regional coordinator the button that sends it."""
     round_ = _survey_round(request, round_pk)
-    evaluation = evaluations.survey_ensure(round_=round_)
-    return _results_page(request, evaluation, round_)
+    return _results_page(request, evaluations.evaluation_read(round_=round_), round_)  # not sent yet: nothing yet
 
 
 @login_required
@@ -187,7 +193,7 @@ def survey_send(request, round_pk):
 @login_required
 def survey_export(request, round_pk, fmt):
     round_ = _survey_round(request, round_pk)
-    return _export(evaluations.survey_ensure(round_=round_), fmt, ("sluttevaluering", round_.title))
+    return _export(evaluations.evaluation_read(round_=round_), fmt, ("sluttevaluering", round_.title))
 
 
 class QuestionForm(forms.Form):
@@ -204,19 +210,31 @@ class QuestionForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation_questions(request, pk):
+    """The samling's own questions. Until its evaluation is made the page shows the questions it would ask
+    (``planned_questions``) and writes nothing; the first change (add or remove a question) makes it."""
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
-    evaluation = evaluations.evaluation_ensure(gathering=gathering)
+    evaluation = evaluations.evaluation_read(gathering=gathering)  # unsaved until the first change
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         try:
             if "delete" in request.POST:
-                question = evaluation.questions.filter(pk=request.POST.get("delete")).first()
+                question = evaluation.questions.filter(pk=request.POST.get("delete")).first() if evaluation.pk else None
                 if question is None:
                     raise Http404
                 evaluations.question_delete(evaluation=evaluation, question=question)
                 messages.success(request, _("The question was removed."))
                 return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
+            if "delete_planned" in request.POST:  # a planned question (no id yet): by its place and text
+                order, _colon, text = request.POST["delete_planned"].partition(":")
+                try:
+                    evaluations.planned_question_delete(gathering=gathering, order=int(order) if order.isdigit()
+                                                        else -1, text=text)
+                except EvaluationQuestion.DoesNotExist:
+                    raise Http404 from None
+                messages.success(request, _("The question was removed."))
+                return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
             if form.is_valid():
+                evaluation = evaluations.evaluation_ensure(gathering=gathering)
                 last = evaluation.questions.order_by("-order").first()
                 evaluations.question_save(evaluation=evaluation, question=None, text=form.cleaned_data["text"],
                                           order=(last.order + 1) if last else 0, kind=form.cleaned_data["kind"],
@@ -226,7 +244,7 @@ def evaluation_questions(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return render(request, "sessions_app/evaluation_questions.html", {
-        "gathering": gathering, "evaluation": evaluation, "questions": evaluation.questions.order_by("order", "pk"),
+        "gathering": gathering, "evaluation": evaluation, "questions": evaluations.questions_of(evaluation),
         "form": form})
 
 
@@ -244,14 +262,16 @@ def round_evaluations(request, round_pk):
 def evaluation_export(request, pk, fmt):
     """The samling's results, and the anonymous answers when the anonymity boundary allows them."""
     gathering = _results_access(request, pk)
-    return _export(evaluations.evaluation_ensure(gathering=gathering), fmt, ("evaluering", gathering.title))
+    return _export(evaluations.evaluation_read(gathering=gathering), fmt, ("evaluering", gathering.title))
 
 
 def _export(evaluation, fmt, name: tuple[str, ...]):
+    """The results and (through the boundary) the answers; an evaluation not made yet exports its questions
+    with no answers ("nothing yet") and is not made by the reading."""
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    results = anonymity.samling_results(evaluation)
-    rows = anonymity.export_rows(evaluation, results)
+    results = _results(evaluation)
+    rows = anonymity.export_rows(evaluation, results) if evaluation.pk else None
     if fmt == "csv":
         return tables.download(exports.evaluation_csv(evaluation, results, rows), name=tables.filename(*name, ext="csv"),
                                content_type=tables.CSV_TYPE)

@@ -53,33 +53,81 @@ TEMPLATE_QUESTIONS = [
 STAKEHOLDERS = ("foreldre/foresatte", "barn og unge", "lokalt næringsliv", "frivillig sektor", "andre")
 
 
-def core_questions() -> list[EvaluationQuestion]:
-    """The national shared core; created from the study's survey the first time it is needed."""
+def core_questions(*, save: bool = True) -> list[EvaluationQuestion]:
+    """The national shared core; created from the study's survey the first time it is needed. With
+    ``save=False`` nothing is written: the study's questions come back unsaved when there is no core yet."""
     qs = list(EvaluationQuestion.objects.filter(evaluation__isnull=True, round__isnull=True, is_core=True))
     if not qs:
-        qs = [EvaluationQuestion.objects.create(is_core=True, core_key=k, text=t, order=i)
-              for i, (k, t) in enumerate(CORE_QUESTIONS)]
+        qs = [EvaluationQuestion(is_core=True, core_key=k, text=t, order=i) for i, (k, t) in enumerate(CORE_QUESTIONS)]
+        if save:
+            for q in qs:
+                q.save()
     return qs
 
 
-def round_template(round_) -> list[EvaluationQuestion]:
+def round_template(round_, *, save: bool = True) -> list[EvaluationQuestion]:
+    """The round's template; created with the study's template questions the first time it is needed (with
+    ``save=False``: unsaved, nothing written)."""
     qs = list(EvaluationQuestion.objects.filter(round=round_, evaluation__isnull=True))
     if not qs:
-        qs = [EvaluationQuestion.objects.create(round=round_, core_key=k, text=t, order=100 + i)
+        qs = [EvaluationQuestion(round=round_, core_key=k, text=t, order=100 + i)
               for i, (k, t) in enumerate(TEMPLATE_QUESTIONS)]
+        if save:
+            for q in qs:
+                q.save()
     return qs
+
+
+def planned_questions(*, gathering: Gathering, save: bool = False) -> list[EvaluationQuestion]:
+    """The questions a samling's evaluation asks when it is made: unsaved copies of the national core, then
+    of the round's template, in that order. Reading (``save=False``) writes nothing, so a page can show the
+    questions that *would* be used before the evaluation exists."""
+    sources = core_questions(save=save) + round_template(gathering.round, save=save)
+    return [EvaluationQuestion(is_core=q.is_core, core_key=q.core_key, text=q.text, order=q.order)
+            for q in sorted(sources, key=lambda q: q.order)]  # stable: the order the page shows them in
+
+
+def evaluation_read(*, gathering: Gathering | None = None, round_=None) -> Evaluation:
+    """The samling's evaluation (or, with ``round_``, the round's end-of-round survey) for reading. When it is
+    not made yet, an unsaved one (``pk`` is None): reading makes nothing, the first write does."""
+    if gathering is not None:
+        return Evaluation.objects.filter(gathering=gathering).first() or Evaluation(gathering=gathering)
+    return Evaluation.objects.filter(survey_round=round_).first() or Evaluation(survey_round=round_)
+
+
+def questions_of(evaluation: Evaluation) -> list[EvaluationQuestion]:
+    """The questions the evaluation asks; for one not made yet, the ones it would ask (unsaved)."""
+    if evaluation.pk:
+        return list(evaluation.questions.order_by("order", "pk"))
+    if evaluation.gathering is None:  # the round's end-of-round survey
+        return survey_questions()
+    return planned_questions(gathering=evaluation.gathering)
 
 
 @transaction.atomic
 def evaluation_ensure(*, gathering: Gathering) -> Evaluation:
-    """The samling's evaluation with its own copy of the questions: the national core first, then the
-    round's template (which regional coordinators may edit per samling until it is sent)."""
+    """The samling's evaluation with its own copy of the questions (``planned_questions``), which regional
+    coordinators may edit per samling until it is sent. Only write paths call this: the sweep when the
+    samling ends, and the first change on the questions page."""
     evaluation, created = Evaluation.objects.get_or_create(gathering=gathering)
     if created:
-        for q in core_questions() + round_template(gathering.round):
-            EvaluationQuestion.objects.create(evaluation=evaluation, is_core=q.is_core, core_key=q.core_key,
-                                              text=q.text, order=q.order)
+        for q in planned_questions(gathering=gathering, save=True):
+            q.evaluation = evaluation
+            q.save()
     return evaluation
+
+
+@transaction.atomic
+def planned_question_delete(*, gathering: Gathering, order: int, text: str) -> None:
+    """Remove one of the samling's own questions as the questions page showed it (by its place and text: a
+    planned question has no id before the evaluation exists). This is a first write, so the evaluation is
+    made here if it was not; nothing is kept when the question is not (or no longer) there
+    (``EvaluationQuestion.DoesNotExist``)."""
+    evaluation = evaluation_ensure(gathering=gathering)
+    question = evaluation.questions.filter(is_core=False, order=order, text=text).order_by("pk").first()
+    if question is None:
+        raise EvaluationQuestion.DoesNotExist
+    question_delete(evaluation=evaluation, question=question)
 
 
 def question_save(*, evaluation: Evaluation, question: EvaluationQuestion | None, text: str, order: int,
@@ -169,18 +217,27 @@ SURVEY = [
 ]
 
 
+def survey_questions() -> list[EvaluationQuestion]:
+    """The end-of-round survey's questions, unsaved: the study's parts and items (all in the shared core)."""
+    questions, order = [], 0
+    for part, items in SURVEY:
+        for kind, key, text in items:
+            questions.append(EvaluationQuestion(
+                is_core=True, core_key=key, text=text, order=order, kind=kind, part=part,
+                options=list(STAKEHOLDERS) if kind == EvaluationQuestion.Kind.CHOICE else []))
+            order += 1
+    return questions
+
+
 @transaction.atomic
 def survey_ensure(*, round_) -> Evaluation:
-    """The round's end-of-round survey with the study's parts and items (all in the shared core)."""
+    """The round's end-of-round survey with its questions (``survey_questions``). Only the sending calls this;
+    the results page and export of a survey not sent yet read ``survey_questions`` and write nothing."""
     evaluation, created = Evaluation.objects.get_or_create(survey_round=round_)
     if created:
-        order = 0
-        for part, items in SURVEY:
-            for kind, key, text in items:
-                EvaluationQuestion.objects.create(
-                    evaluation=evaluation, is_core=True, core_key=key, text=text, order=order, kind=kind, part=part,
-                    options=list(STAKEHOLDERS) if kind == EvaluationQuestion.Kind.CHOICE else [])
-                order += 1
+        for q in survey_questions():
+            q.evaluation = evaluation
+            q.save()
     return evaluation
 
 

@@ -291,6 +291,7 @@ def material_delete(*, material: Material) -> None:
 # --- Calendar feeds -----------------------------------------------------------------------------
 
 def calendar_feed_get_or_create(*, user) -> CalendarFeed:
+    """The person's calendar feed, made the first time they ask for it (a POST); a second ask keeps the address."""
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed
 

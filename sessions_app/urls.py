@@ -32,6 +32,7 @@ urlpatterns = [
     path("evaluering/", evaluation_views.evaluation_form, name="evaluation_form"),
     path("evaluering/<str:token>/", evaluation_views.evaluation_link, name="evaluation_answer"),
     path("kalender/", calendar_views.feed_settings, name="feed_settings"),
+    path("kalender/ny/", calendar_views.feed_create, name="feed_create"),
     path("kalender/forny/", calendar_views.feed_renew, name="feed_renew"),
     path("kalender/<str:token>.ics", calendar_views.feed_ics, name="feed_ics"),
 ]

@@ -41,6 +41,7 @@ def pages_for(role, c, s):
         "regional_coordinator": common + [
             reverse("sessions_app:checkin", args=[g.pk]), reverse("interwork:round_work", args=[a.round.pk]),
             reverse("sessions_app:gathering_edit", args=[g.pk]),
+            reverse("sessions_app:evaluation_questions", args=[g.pk]),  # the planned questions (none made yet)
             reverse("admin:index"), reverse("admin:sessions_app_gathering_changelist"),
             reverse("admin:sessions_app_gathering_change", args=[g.pk]),
             reverse("admin:sessions_app_registration_changelist"),
@@ -49,7 +50,7 @@ def pages_for(role, c, s):
             reverse("admin:interwork_assignment_change", args=[s["assignment"].pk]),
         ],
         "municipal_coordinator": common,
-        "core_group_member": common,
+        "core_group_member": common + [reverse("sessions_app:feed_settings")],  # no calendar address yet
         "competence_partner": ["/", a.round.get_absolute_url(), g.get_absolute_url(), sub.get_absolute_url()],
         "national_lead": ["/", reverse("programmes:region_list"), a.round.get_absolute_url(),
                           reverse("interwork:round_work", args=[a.round.pk]), reverse("admin:index")],

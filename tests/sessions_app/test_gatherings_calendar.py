@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
 from sessions_app import services
@@ -24,6 +25,11 @@ from ..sessions_app.factories import AgendaItemFactory, GatheringFactory, oslo
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
 VIDEO = "https://teams.example/absolutt-agder"
+
+
+def nb(text: str) -> str:
+    with translation.override("nb"):
+        return translation.gettext(text)
 
 
 def ics_url(g) -> str:
@@ -203,9 +209,26 @@ def test_video_link_in_feed_only_when_registered(client, cast, samlinger):
     assert VIDEO in client.get(feed_url(cast.a.regional_coordinator)).content.decode().replace("\r\n ", "")
 
 
+def test_opening_calendar_settings_writes_nothing_until_the_address_is_asked_for(client, cast):
+    """Reading says "no personal address yet"; the button (a POST) makes it, and asking twice keeps it."""
+    user = cast.a.municipal_coordinator
+    client.force_login(user)
+    body = client.get(reverse("sessions_app:feed_settings")).content.decode()
+    assert nb("You have no personal calendar address yet.") in body
+    assert reverse("sessions_app:feed_create") in body and "webcal://" not in body
+    assert not CalendarFeed.objects.exists()
+    assert client.post(reverse("sessions_app:feed_create")).status_code == 302
+    feed = CalendarFeed.objects.get(user=user)
+    body = client.get(reverse("sessions_app:feed_settings")).content.decode()
+    assert reverse("sessions_app:feed_ics", args=[feed.token]) in body and "webcal://" in body
+    client.post(reverse("sessions_app:feed_create"))
+    assert CalendarFeed.objects.get(user=user).token == feed.token
+
+
 def test_renewing_the_token_makes_the_old_url_404(client, cast, samlinger):
     user = cast.a.municipal_coordinator
     client.force_login(user)
+    assert client.post(reverse("sessions_app:feed_create")).status_code == 302  # reading makes no address
     page = client.get(reverse("sessions_app:feed_settings")).content.decode()
     old = CalendarFeed.objects.get(user=user)
     old_url = reverse("sessions_app:feed_ics", args=[old.token])

@@ -239,6 +239,7 @@ def test_unknown_export_format_is_404(client, scene):
     ("sessions_app:registration_create", lambda s: [s.gathering.pk]),
     ("sessions_app:registration_self", lambda s: [s.gathering.pk]),
     ("sessions_app:feed_renew", lambda s: []),
+    ("sessions_app:feed_create", lambda s: []),
 ])
 def test_writes_need_post(client, scene, name, args):
     client.force_login(scene.cast.a.regional_coordinator)
