@@ -1,10 +1,12 @@
 """The outbox page: e-mails that failed or wait, with the reason, and "send again". For the national lead
-(and superusers), who may see every recipient; everyone else gets 404."""
+(and superusers), who may see every recipient. Like the national pages, it is not about one object that the
+person might not know of, so everyone else who is signed in gets 403 (``absolutt/access.py``), before any row
+is looked up."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from . import selectors, services
 
 def _require_outbox_access(user) -> None:
     if not access.can_manage_programme_settings(user):
-        raise Http404
+        raise PermissionDenied
 
 
 @login_required
