@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from interwork import services
-from interwork.models import Assignment, Phase, Submission
+from interwork.models import Assignment, Phase, Submission, SubmissionFile
 
 from ..factories import MunicipalityFactory, ParticipantFactory, RegionFactory, RoundFactory, UserFactory
 
@@ -112,6 +113,72 @@ def textarea(body: str, name: str = "text") -> str:
     match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', body, re.S)
     assert match, f"no textarea {name}"
     return html.unescape(match.group(1)).strip("\r\n")
+
+
+# --- Files, times, clients and the scene of the submission tests ------------------------------------
+
+def stored_files(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def stored(row: SubmissionFile) -> bytes:
+    with row.file.open("rb") as fh:
+        return fh.read()
+
+
+def downloaded(response) -> bytes:
+    assert response.status_code == 200
+    try:
+        return b"".join(response.streaming_content)
+    finally:
+        response.close()
+
+
+def fmt(dt: datetime) -> str:
+    return timezone.localtime(dt, OSLO).strftime("%Y-%m-%dT%H:%M")
+
+
+def follow(client, url, data=None) -> str:
+    """POST, follow the redirect, return the page the user lands on (with its messages)."""
+    response = client.post(url, data or {}, follow=True)
+    assert response.status_code == 200, (url, response.status_code)
+    return page(response)
+
+
+def en_client(user) -> Client:
+    c = Client()
+    c.cookies["django_language"] = "en"
+    c.force_login(user)
+    return c
+
+
+@dataclass
+class Work:
+    cast: object
+    round: object
+    participant: object
+    assignment: object
+    mc: object
+    cg: object
+    rc: object
+    cp: object
+    elected: object
+    administrative: object
+
+
+def fresh(sub: Submission) -> Submission:
+    return Submission.objects.get(pk=sub.pk)
+
+
+def page_text(fragment: str) -> str:
+    """HTML as the words a screen reader would say, in one line."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def cells_of(raw: str, name: str) -> list[str]:
+    match = re.search(rf">{re.escape(name)}</a></th>(.*?)</tr>", raw, re.S)
+    assert match, f"no row for {name}"
+    return [page_text(td) for td in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
 
 
 # --- A small hand-made round for the matrix, its rates and the exports ------------------------------

@@ -1,13 +1,16 @@
 """Factories and helpers for the samling (gathering) tests."""
 
+import html
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from sessions_app import services
 from sessions_app.models import AgendaItem, Gathering, Material, Registration
 
 from ..factories import ParticipantFactory, RoundFactory
@@ -78,3 +81,76 @@ class MaterialFactory(DjangoModelFactory):
     original_name = "presentasjon.pdf"
     content_type = "application/pdf"
     size = 13
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def get_text(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return text(response)
+
+
+def post_text(client, url, data) -> str:
+    """POST, follow the redirect, and return the page the user lands on (with its messages)."""
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200, url
+    return text(response)
+
+
+def detail_url(g) -> str:
+    return reverse("sessions_app:gathering_detail", args=[g.pk])
+
+
+def register_url(g) -> str:
+    return reverse("sessions_app:registration_create", args=[g.pk])
+
+
+def cancel_url(r) -> str:
+    return reverse("sessions_app:registration_cancel", args=[r.gathering_id, r.pk])
+
+
+def reg_form(participant, member=None, **fields) -> dict:
+    data = {"participant": str(participant.pk), "member": str(member.pk) if member else "", "name": "", "email": "",
+            "title": "", "role_category": "", "dietary_needs": "", "accessibility_needs": ""}
+    data.update(fields)
+    return data
+
+
+def form_data(**overrides) -> dict:
+    """What the samling form posts: a physical fellessamling over two days in March 2027."""
+    data = {
+        "kind": "fellessamling", "number": "2", "title": "Fellessamling 2", "theme_question": "Er vi på rett vei?",
+        "description": "", "starts_at": "2027-03-25T10:00", "ends_at": "2027-03-26T15:00", "format": "physical",
+        "venue": "Clarion Hotel Ernst, Kristiansand", "video_link": "", "organisers": "KS Agder",
+        "registration_opens_at": "", "registration_deadline": "2027-03-15T12:00", "seats_per_participant": "5",
+        "capacity": "", "require_mix": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def form_data_of(g: Gathering, **overrides) -> dict:
+    def local(value):
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+    data = {
+        "kind": g.kind, "number": g.number or "", "title": g.title, "theme_question": g.theme_question,
+        "description": g.description, "starts_at": local(g.starts_at), "ends_at": local(g.ends_at), "format": g.format,
+        "venue": g.venue, "video_link": g.video_link, "organisers": g.organisers,
+        "registration_opens_at": local(g.registration_opens_at), "registration_deadline": local(g.registration_deadline),
+        "seats_per_participant": g.seats_per_participant or "", "capacity": g.capacity or "",
+    }
+    if g.require_mix:
+        data["require_mix"] = "on"
+    data.update(overrides)
+    return data
+
+
+def register(gathering, participant, by_user, email, name=None, **kwargs) -> Registration:
+    return services.registration_create(gathering=gathering, participant=participant, by_user=by_user,
+                                        name=name or email.split("@")[0].title(), email=email, **kwargs)

@@ -10,8 +10,7 @@ from absolutt.notifications.models import OutgoingEmail
 from sessions_app import reminders, services
 from sessions_app.models import AgendaItem
 
-from ..sessions_app.factories import AgendaItemFactory, GatheringFactory, RegistrationFactory, oslo
-from ..sessions_app.test_gatherings import form_data_of
+from ..sessions_app.factories import AgendaItemFactory, GatheringFactory, RegistrationFactory, form_data_of, oslo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
