@@ -83,7 +83,8 @@ def planned_questions(*, gathering: Gathering, save: bool = False) -> list[Evalu
     of the round's template, in that order. Reading (``save=False``) writes nothing, so a page can show the
     questions that *would* be used before the evaluation exists."""
     sources = core_questions(save=save) + round_template(gathering.round, save=save)
-    return [EvaluationQuestion(is_core=q.is_core, core_key=q.core_key, text=q.text, order=q.order)
+    return [EvaluationQuestion(is_core=q.is_core, core_key=q.core_key, text=q.text, order=q.order, kind=q.kind,
+                               options=list(q.options), part=q.part)
             for q in sorted(sources, key=lambda q: q.order)]  # stable: the order the page shows them in
 
 

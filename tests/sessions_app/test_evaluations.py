@@ -314,3 +314,20 @@ def test_export_has_no_answer_rows_below_k_and_no_hidden_question_columns(held, 
     body = client.get(reverse("sessions_app:evaluation_export", args=[g.pk, "csv"])).content.decode("utf-8-sig")
     assert "fire-0" in body and "bare én" not in body
     assert f"{nb('Utdyp')}: {second.text}" not in body
+
+
+def test_a_core_question_keeps_its_kind_and_options_in_the_samlings_evaluation():
+    """The national lead keeps the core in the admin, and a core question may be multiple choice: the
+    samling's evaluation asks it as multiple choice with its options, not as a scale."""
+    from sessions_app.evaluations import core_questions, evaluation_ensure, planned_questions
+    from sessions_app.models import EvaluationQuestion
+
+    core_questions()  # the core as the admin shows it
+    q = EvaluationQuestion.objects.filter(evaluation__isnull=True, round__isnull=True, is_core=True).first()
+    q.kind, q.options, q.part = EvaluationQuestion.Kind.CHOICE, ["Politiker", "Administrasjon"], "Del 1"
+    q.save()
+    g = GatheringFactory()
+    planned = {p.core_key: p for p in planned_questions(gathering=g)}
+    assert (planned[q.core_key].kind, planned[q.core_key].options) == (q.kind, q.options)
+    copy = evaluation_ensure(gathering=g).questions.get(core_key=q.core_key)
+    assert (copy.kind, copy.options, copy.part) == (q.kind, q.options, q.part)
