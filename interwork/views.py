@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
-from absolutt.forms_util import add_service_errors
+from absolutt.forms_util import add_service_errors, form_page
 from sessions_app import reminders as gathering_reminders
 from sessions_app import selectors as gathering_selectors
 
@@ -74,18 +74,10 @@ def nudge(request, round_pk):
 def assignment_create(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk, manage=True)
     form = AssignmentForm(request.POST or None, round_=round_)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.assignment_create(round_=round_, data=form.cleaned_data, by_user=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The assignment was created and is shown to every participant."))
-            return redirect(assignment)
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("New mellomarbeid in %(title)s") % {"title": round_.title},
-        "cancel_url": round_.get_absolute_url(),
-    })
+    return form_page(
+        request, form, save=lambda data: services.assignment_create(round_=round_, data=data, by_user=request.user),
+        message=_("The assignment was created and is shown to every participant."),
+        heading=_("New mellomarbeid in %(title)s") % {"title": round_.title}, cancel_url=round_.get_absolute_url())
 
 
 @login_required
@@ -93,18 +85,10 @@ def assignment_create(request, round_pk):
 def assignment_edit(request, pk):
     assignment = access.get_assignment_for_user(request.user, pk, manage=True)
     form = AssignmentForm(request.POST or None, instance=assignment, round_=assignment.round)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_update(assignment=assignment, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The assignment was saved."))
-            return redirect(assignment)
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("Edit %(title)s") % {"title": assignment.title},
-        "cancel_url": assignment.get_absolute_url(),
-    })
+    return form_page(
+        request, form, save=lambda data: services.assignment_update(assignment=assignment, data=data),
+        message=_("The assignment was saved."), done=assignment,
+        heading=_("Edit %(title)s") % {"title": assignment.title}, cancel_url=assignment.get_absolute_url())
 
 
 @login_required

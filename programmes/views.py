@@ -1,12 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from absolutt import access
-from absolutt.forms_util import add_service_errors
+from absolutt.forms_util import form_page
 from municipalities.selectors import participants_with_composition
 
 from . import services
@@ -61,16 +59,10 @@ def round_detail(request, pk):
 def round_edit(request, pk):
     round_ = access.get_round_for_user(request.user, pk, manage=True)
     form = RoundForm(request.POST or None, instance=round_)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "local_approaches"}
-        try:
-            services.round_update(round_=round_, data=data, local_approaches=list(form.cleaned_data["local_approaches"]))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The round was saved."))
-            return redirect(round_)
-    return render(
-        request, "form_page.html",
-        {"form": form, "heading": _("Edit %(title)s") % {"title": round_.title}, "cancel_url": round_.get_absolute_url()},
-    )
+
+    def save(data: dict) -> None:
+        services.round_update(round_=round_, data={k: v for k, v in data.items() if k != "local_approaches"},
+                              local_approaches=list(data["local_approaches"]))
+
+    return form_page(request, form, save=save, message=_("The round was saved."), done=round_,
+                     heading=_("Edit %(title)s") % {"title": round_.title}, cancel_url=round_.get_absolute_url())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
-from absolutt.forms_util import add_service_errors
+from absolutt.forms_util import add_service_errors, form_page
 from absolutt.notifications.selectors import emails_about
 
 from . import selectors, services
@@ -29,18 +29,10 @@ from .models import Gathering, Registration
 def gathering_create(request, round_pk):
     round_ = access.get_round_for_user(request.user, round_pk, manage=True)
     form = GatheringForm(request.POST or None, initial={"seats_per_participant": 5, "require_mix": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            gathering = services.gathering_create(round_=round_, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The samling was created. Add the agenda next."))
-            return redirect(gathering)
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("New samling in %(title)s") % {"title": round_.title},
-        "cancel_url": round_.get_absolute_url(),
-    })
+    return form_page(
+        request, form, save=lambda data: services.gathering_create(round_=round_, data=data),
+        message=_("The samling was created. Add the agenda next."),
+        heading=_("New samling in %(title)s") % {"title": round_.title}, cancel_url=round_.get_absolute_url())
 
 
 @login_required
@@ -48,18 +40,10 @@ def gathering_create(request, round_pk):
 def gathering_edit(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     form = GatheringForm(request.POST or None, instance=gathering)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.gathering_update(gathering=gathering, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The samling was saved. If the time changed, everyone invited was told."))
-            return redirect(gathering)
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("Edit %(title)s") % {"title": gathering.title},
-        "cancel_url": gathering.get_absolute_url(),
-    })
+    return form_page(
+        request, form, save=lambda data: services.gathering_update(gathering=gathering, data=data), done=gathering,
+        message=_("The samling was saved. If the time changed, everyone invited was told."),
+        heading=_("Edit %(title)s") % {"title": gathering.title}, cancel_url=gathering.get_absolute_url())
 
 
 @login_required
@@ -250,21 +234,13 @@ def agenda_item_edit(request, pk, item_pk=None):
 def material_upload(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     form = MaterialForm(request.POST or None, request.FILES or None, gathering=gathering)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.material_upload(
-                gathering=gathering, agenda_item=form.cleaned_data["agenda_item"], title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"], by_user=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The file was uploaded."))
-            return redirect(gathering.get_absolute_url() + "#materiell")
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("Upload material to %(title)s") % {"title": gathering.title},
-        "cancel_url": gathering.get_absolute_url(), "multipart": True,
-    })
+    return form_page(
+        request, form, save=lambda data: services.material_upload(
+            gathering=gathering, agenda_item=data["agenda_item"], title=data["title"], upload=data["file"],
+            by_user=request.user),
+        message=_("The file was uploaded."), done=gathering.get_absolute_url() + "#materiell",
+        heading=_("Upload material to %(title)s") % {"title": gathering.title},
+        cancel_url=gathering.get_absolute_url(), multipart=True)
 
 
 @login_required
@@ -297,14 +273,11 @@ def material_delete(request, pk, material_pk):
 def summary_edit(request, pk):
     gathering = access.get_gathering_for_user(request.user, pk, manage=True)
     form = SummaryForm(request.POST or None, initial={"summary": gathering.summary})
-    if request.method == "POST" and form.is_valid():
-        services.gathering_summary_update(gathering=gathering, summary=form.cleaned_data["summary"])
-        messages.success(request, _("The summary was saved and is shown to everyone in the round."))
-        return redirect(gathering.get_absolute_url() + "#referat")
-    return render(request, "form_page.html", {
-        "form": form, "heading": _("Summary of %(title)s") % {"title": gathering.title},
-        "cancel_url": gathering.get_absolute_url(),
-    })
+    return form_page(
+        request, form, save=lambda data: services.gathering_summary_update(gathering=gathering, summary=data["summary"]),
+        message=_("The summary was saved and is shown to everyone in the round."),
+        done=gathering.get_absolute_url() + "#referat",
+        heading=_("Summary of %(title)s") % {"title": gathering.title}, cancel_url=gathering.get_absolute_url())
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
-from absolutt.forms_util import add_service_errors
+from absolutt.forms_util import form_page
 
 from . import selectors, services, two_factor
 from .adapter import INVITATION_SESSION_KEY
@@ -37,23 +37,12 @@ def invitation_create(request, participant_pk):
         if member is not None:
             initial = {"full_name": member.name, "email": member.email, "role": Invitation.Role.CORE_GROUP_MEMBER}
     form = InvitationForm(request.POST or None, initial=initial, allowed_roles=roles)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(
-                participant=participant, invited_by=request.user, core_group_member=member, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
-            return redirect(participant)
-    return render(
-        request, "form_page.html",
-        {"form": form, "heading": _("Invite to %(name)s") % {"name": participant.name},
-         "cancel_url": participant.get_absolute_url(), "submit_label": _("Send invitation")},
-    )
+    return form_page(
+        request, form, save=lambda data: services.invitation_create(
+            participant=participant, invited_by=request.user, core_group_member=member, **data),
+        message=lambda invitation: _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        done=participant, heading=_("Invite to %(name)s") % {"name": participant.name},
+        cancel_url=participant.get_absolute_url(), submit_label=_("Send invitation"))
 
 
 @login_required
