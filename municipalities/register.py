@@ -652,6 +652,14 @@ def _county_label(county: County) -> str:
     return county.number if county.name == county.number else f"{county.number} {county.name}"
 
 
+def _valid_from(unit, data):
+    """When a unit the register lists again is valid from: one still valid keeps its earliest start; one that
+    had ended starts again from the register's date (or keeps its old one when the register gives none)."""
+    if unit.valid_to is None:
+        return _earliest(unit.valid_from, data.valid_from)
+    return data.valid_from or unit.valid_from
+
+
 def _earliest(a: date | None, b: date | None) -> date | None:
     return min(a, b) if a and b else (a or b)
 
@@ -708,10 +716,7 @@ def _apply_counties(ds: _Dataset, report: ImportReport) -> dict[str, County]:
                 continue
             wanted = {
                 "name": _county_name(data, county.name), "official_name": data.official_name,
-                "valid_from": (
-                    _earliest(county.valid_from, data.valid_from) if county.valid_to is None
-                    else data.valid_from or county.valid_from
-                ),
+                "valid_from": _valid_from(county, data),
                 "valid_to": None,
             }
             if data.population is not None:
@@ -815,10 +820,7 @@ def _apply_municipalities(ds: _Dataset, report: ImportReport, counties: dict[str
             "name": data.name,
             "short_name": _norwegian_name(data.name, data.short_name, municipality.short_name),
             "county_id": county.pk,
-            "valid_from": (
-                _earliest(municipality.valid_from, data.valid_from) if municipality.valid_to is None
-                else data.valid_from or municipality.valid_from
-            ),
+            "valid_from": _valid_from(municipality, data),
             "valid_to": None,
         }
         if data.population is not None:
