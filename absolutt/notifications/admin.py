@@ -12,9 +12,17 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     """The outbox, for superusers (it holds every recipient's e-mail)."""
 
     list_display = ["to", "subject", "kind", "status", "attempts", "last_error", "created_at", "sent_at"]
-    list_filter = ["status"]
+    list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields] + ["about_object", "party_object"]
+
+    @admin.display(description=_("about"))
+    def about_object(self, obj):
+        return obj.about
+
+    @admin.display(description=_("participant"))
+    def party_object(self, obj):
+        return obj.party
     actions = ["send_again"]
 
     @admin.action(description=_("Send again"))

@@ -48,3 +48,15 @@ def test_migration_turns_every_old_topic_into_relations():
     assert rows["gone"].about is None  # a submission that no longer exists names nothing; the row is kept
     assert set(emails_about(assignment, party=participant).values_list("subject", flat=True)) == {"w", "s"}
     assert list(emails_about(gathering).values_list("subject", flat=True)) == ["g"]
+
+
+@pytest.mark.usefixtures("mfa_relaxed")
+def test_the_admin_shows_what_an_email_is_about(admin_client):
+    round_ = RoundFactory()
+    gathering = GatheringFactory(round=round_, title="Fellessamling i Molde")
+    row = OutgoingEmail.objects.create(to="a@k.example", subject="s", body_text="b", about=gathering,
+                                       kind=OutgoingEmail.Kind.GATHERING_REMINDER)
+    page = admin_client.get(f"/admin/notifications/outgoingemail/{row.pk}/change/").content.decode()
+    assert "Fellessamling i Molde" in page
+    listing = admin_client.get("/admin/notifications/outgoingemail/?kind=gathering_reminder")
+    assert listing.status_code == 200 and "a@k.example" in listing.content.decode()
