@@ -1,11 +1,13 @@
+import html
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import Form, Select, Widget
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:
@@ -35,3 +37,36 @@ def form_page(request: HttpRequest, form: Form, *, save: Callable[[dict], Any], 
             target = done(saved) if callable(done) else (done if done is not None else saved)
             return redirect(target)
     return render(request, "form_page.html", {"form": form, "heading": heading, "cancel_url": cancel_url, **context})
+
+
+class LongSelect(Select):
+    """A select with hundreds of options (every core group member of a round): the same element as Django's
+    ``Select``, written here in Python. Django's own builds a dictionary per option and renders each through a
+    template include, which made the samling page's registration form its most expensive part."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = Widget.get_context(self, name, value, attrs)["widget"]  # without the option dictionaries
+        values = set(widget["value"])
+        attributes = "".join(f" {_escape(k)}" if v is True else f' {_escape(k)}="{_escape(v)}"'
+                             for k, v in widget["attrs"].items() if v is not False)
+        parts = [f'<select name="{_escape(widget["name"])}"{attributes}>']
+        has_selected = False
+        for group_value, group_label in self.choices:
+            group = isinstance(group_label, (list, tuple))
+            if group:
+                parts.append(f'<optgroup label="{_escape(group_value)}">')
+            for option_value, label in (group_label if group else [(group_value, group_label)]):
+                option_value = "" if option_value is None else str(option_value)
+                selected = not has_selected and option_value in values
+                has_selected |= selected
+                parts.append(f'<option value="{_escape(option_value)}"{" selected" if selected else ""}>'
+                             f"{_escape(label)}</option>")
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every value and label went through _escape
+
+
+def _escape(text) -> str:
+    """As the template engine does: escaped unless it is already safe HTML."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))

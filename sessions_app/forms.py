@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from absolutt.forms_util import LongSelect
 from municipalities.models import CoreGroupMember, RoleCategory
 
 from .models import AgendaItem, Gathering
@@ -78,10 +79,10 @@ class AgendaItemForm(forms.ModelForm):
 class RegistrationForm(forms.Form):
     """Register one person for a participant: a core group member, or a person not (yet) in it."""
 
-    participant = forms.ChoiceField(label=_("Municipality"))
+    participant = forms.ChoiceField(label=_("Municipality"), widget=LongSelect)
     member = forms.ModelChoiceField(
         label=_("Core group member"), queryset=CoreGroupMember.objects.none(), required=False,
-        empty_label=_("– someone not in the core group –"),
+        empty_label=_("– someone not in the core group –"), widget=LongSelect,
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail address"), required=False)
@@ -100,13 +101,14 @@ class RegistrationForm(forms.Form):
         if len(participants) == 1:
             self.fields["participant"].widget = forms.HiddenInput()
             self.fields["participant"].initial = str(participants[0].pk)
-        self.fields["member"].queryset = CoreGroupMember.objects.filter(
-            participant__in=participants, is_active=True
-        ).exclude(email="").select_related("participant__municipality", "participant__county").order_by("name")
-        self.fields["member"].label_from_instance = (
-            (lambda m: f"{m.name} – {m.title}" if m.title else m.name) if len(participants) == 1
-            else (lambda m: f"{m.name} ({m.participant.name})")
-        )
+        member = self.fields["member"]
+        member.queryset = CoreGroupMember.objects.filter(
+            participant__in=participants, is_active=True).exclude(email="").order_by("name")
+        # The options from plain rows (a round has hundreds of members); the queryset still validates the choice.
+        names = {p.pk: p.name for p in participants}
+        member.choices = [("", member.empty_label)] + [
+            (pk, (f"{name} – {title}" if title else name) if len(participants) == 1 else f"{name} ({names[p_id]})")
+            for pk, name, title, p_id in member.queryset.values_list("pk", "name", "title", "participant_id")]
         if not physical:
             del self.fields["dietary_needs"], self.fields["accessibility_needs"]
 
