@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
     parser.add_argument("--scale", type=float, default=1.0, help="data set scale (default 1 = national)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data set again even if it is there")
+    parser.add_argument("--only", nargs="*", help="only the pages whose name contains one of these words")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -94,7 +95,10 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from absolutt import access
     from absolutt.accounts.models import User
+    from absolutt.core import freshness
+    from municipalities.models import Participant
     from programmes.models import Round
     from progress import national_data
     from sessions_app.models import Gathering
@@ -112,20 +116,38 @@ def main() -> None:
                                          defaults={"is_national_lead": True, "is_staff": True, "full_name": "Bench"})
     round_ = (national_data.generated_rounds().filter(status=Round.Status.RUNNING)
               .annotate(n=Count("participants")).order_by("-n", "pk").first())
-    coordinator = round_.regional_coordinators.first()
+    coordinator = access.regional_coordinators_of(Round.objects.filter(pk=round_.pk)).order_by("pk").first()
     gathering = (Gathering.objects.filter(round=round_, evaluation__isnull=False)
                  .annotate(n=Count("evaluation__responses")).order_by("-n", "pk").first())
-    as_lead, as_coordinator = Client(), Client()
+    last_gathering = Gathering.objects.filter(round=round_).order_by("starts_at").last()  # as bench/load.py
+    participant = Participant.objects.filter(round=round_, coordinator__isnull=False).order_by("pk").first()
+    as_lead, as_coordinator, as_municipal = Client(), Client(), Client()
     as_lead.force_login(lead)
     as_coordinator.force_login(coordinator)
+    as_municipal.force_login(participant.coordinator)
 
+    # The pages bench/load.py sends its users to, and the evaluation results.
     pages = [
         ("national page", "national lead", as_lead, reverse("progress:national")),
         ("region page", "national lead", as_lead, reverse("progress:region", args=[round_.region.slug])),
+        ("Min side", "national lead", as_lead, reverse("home")),
+        ("round list", "national lead", as_lead, reverse("programmes:round_list")),
+        ("Min side", "regional coord.", as_coordinator, reverse("home")),
+        ("round (programme)", "regional coord.", as_coordinator, reverse("programmes:round_detail", args=[round_.pk])),
         ("round page", "regional coord.", as_coordinator, reverse("progress:round", args=[round_.pk])),
+        ("matrix", "regional coord.", as_coordinator, reverse("interwork:round_work", args=[round_.pk])),
+        ("samling page", "regional coord.", as_coordinator,
+         reverse("sessions_app:gathering_detail", args=[last_gathering.pk])),
         ("evaluation results", "regional coord.", as_coordinator,
          reverse("sessions_app:evaluation_results", args=[gathering.pk])),
+        ("Min side", "municipal coord.", as_municipal, reverse("home")),
+        ("participant page", "municipal coord.", as_municipal, participant.get_absolute_url()),
+        ("participant progress", "municipal coord.", as_municipal, reverse("progress:participant", args=[participant.pk])),
+        ("samling page", "municipal coord.", as_municipal,
+         reverse("sessions_app:gathering_detail", args=[last_gathering.pk])),
     ]
+    if args.only:
+        pages = [page for page in pages if any(word.lower() in page[0].lower() for word in args.only)]
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
@@ -133,7 +155,8 @@ def main() -> None:
           f"{args.requests} timed requests per page after {args.warmup} untimed.")
     print(f"Round page: {round_.title} ({round_.n} participants); evaluation: {gathering.title} "
           f"({gathering.n} responses).\n")
-    header = f"{'page':<20} {'as':<16} {'bytes':>8} {'queries':>8} {'median ms':>10} {'bare ms':>8} {'ratio':>7}"
+    header = (f"{'page':<22} {'as':<17} {'bytes':>8} {'queries':>8} {'median ms':>10} {'bare ms':>8} {'ratio':>7} "
+              f"{'after write ms':>15}")
     print(header)
     print("-" * len(header))
     for name, who, client, page_url in pages:
@@ -145,13 +168,15 @@ def main() -> None:
         for _ in range(args.warmup):
             timed(client, page_url)
             timed(client, bare_url)
-        page_times, bare_times = [], []
+        page_times, bare_times, cold_times = [], [], []
         for _ in range(args.requests):  # alternate, so that drift hits both alike
             page_times.append(timed(client, page_url)[0])
             bare_times.append(timed(client, bare_url)[0])
+            freshness.touch()  # as any write does: nothing cached under the data's version is used
+            cold_times.append(timed(client, page_url)[0])
         page_ms, bare_ms = statistics.median(page_times) * 1000, statistics.median(bare_times) * 1000
-        print(f"{name:<20} {who:<16} {size:>8} {n_queries:>8} {page_ms:>10.1f} {bare_ms:>8.2f} "
-              f"{page_ms / bare_ms:>6.1f}×")
+        print(f"{name:<22} {who:<17} {size:>8} {n_queries:>8} {page_ms:>10.1f} {bare_ms:>8.2f} "
+              f"{page_ms / bare_ms:>6.1f}× {statistics.median(cold_times) * 1000:>15.1f}")
 
 
 if __name__ == "__main__":
