@@ -107,8 +107,12 @@ class Matrix:
 
 def _cells(assignments: list[Assignment], participants: list[Participant]) -> dict[tuple[int, int], Cell]:
     """The cell of every (participant, assignment) pair of the same round, in three queries however many."""
-    subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).select_related("assignment")
-    by_key = {(s.participant_id, s.assignment_id): s for s in subs}
+    of_pk = {a.pk: a for a in assignments}
+    subs = Submission.objects.filter(assignment__in=assignments, participant__in=participants).defer("draft_text")
+    by_key = {}
+    for s in subs:
+        s.assignment = of_pk[s.assignment_id]  # the assignments already read (no join, no second copy of each)
+        by_key[(s.participant_id, s.assignment_id)] = s
     sub_ids = [s.pk for s in by_key.values()]
     reminded = email_counts_about(Assignment, [a.pk for a in assignments], [p.pk for p in participants],
                                   kinds=WORK_REMINDER_KINDS)
@@ -141,6 +145,11 @@ def matrix(round_, participants: QuerySet[Participant], *, status_filter: str = 
             continue
         rows.append(Row(p, cells))
     return Matrix(assignments, rows, all_rows=all_rows)
+
+
+def newest_reminder() -> int:
+    """The id of the newest row in the outbox: it changes with every reminder queued, also in bulk."""
+    return OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def participants_work(participants) -> dict[int, list[Cell]]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
+from absolutt.core import fragments
 from absolutt.forms_util import add_service_errors, form_page
 from sessions_app import reminders as gathering_reminders
 from sessions_app import selectors as gathering_selectors
@@ -28,12 +29,19 @@ def round_work(request, round_pk):
         status_filter = ""
     participants = access.visible_participants(request.user).filter(round=round_).order_by(
         "municipality__short_name", "county__name")
-    m = selectors.matrix(round_, participants, status_filter=status_filter)
-    return render(request, "interwork/round_work.html", {
-        "round": round_, "matrix": m, "stats": m.column_stats(), "status_filter": status_filter,
+    m = fragments.lazy(lambda: selectors.matrix(round_, participants, status_filter=status_filter))
+    context = {
+        "round": round_, "matrix": m, "stats": fragments.lazy(lambda: m.column_stats()), "status_filter": status_filter,
         "can_manage": access.can_manage_round(request.user, round_),
         "can_export": access.can_see_round_results(request.user, round_),
-    })
+    }
+    # The same table for everyone who sees the same participants of the round and may do the same there. The
+    # reminder counts come from the outbox, which the reminder engine fills in bulk (no signal, so the data's
+    # version does not move): its newest row is part of the key.
+    context["content"] = fragments.render("interwork/_round_work.html", context, scope=[
+        round_.pk, fragments.ids(participants), context["can_manage"], context["can_export"], status_filter,
+        selectors.newest_reminder()])
+    return render(request, "interwork/round_work.html", context)
 
 
 @login_required

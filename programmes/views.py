@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from absolutt import access
+from absolutt.core import fragments
 from absolutt.forms_util import form_page
 from municipalities.selectors import participants_with_composition
 
@@ -26,31 +27,33 @@ def region_list(request):
 @login_required
 def region_detail(request, slug):
     region = access.get_region_for_user(request.user, slug)
-    rounds = rounds_for_list(access.visible_rounds(request.user).filter(region=region))
+    rounds = access.visible_rounds(request.user).filter(region=region)  # the table: {% round_table %}
     return render(request, "programmes/region_detail.html", {"region": region, "rounds": rounds})
 
 
 @login_required
 def round_list(request):
-    rounds = rounds_for_list(access.visible_rounds(request.user))
+    rounds = access.visible_rounds(request.user)  # the table: {% round_table %}
     return render(request, "programmes/round_list.html", {"rounds": rounds})
 
 
 @login_required
 def round_detail(request, pk):
     round_ = access.get_round_for_user(request.user, pk)
-    participants = participants_with_composition(
-        access.visible_participants(request.user).filter(round=round_)
-    ).order_by("municipality__short_name", "county__name")
+    visible = access.visible_participants(request.user).filter(round=round_)
     context = {
         "round": round_,
-        "participants": participants,
+        "participants": participants_with_composition(visible).order_by("municipality__short_name", "county__name"),
         "can_manage": access.can_manage_round(request.user, round_),
         "can_see_progress": access.can_see_round_results(request.user, round_),
         "coordinators": round_.regional_coordinators.order_by("full_name"),
         "partners": round_.competence_partners.order_by("full_name"),
         "approaches": round_.local_approaches.all(),
     }
+    # The same for everyone who sees the same participants of the round and may do the same there (the
+    # querysets above are read only when the fragment is not in the cache).
+    context["content"] = fragments.render("programmes/_round_detail.html", context, scope=[
+        round_.pk, fragments.ids(visible), context["can_manage"], context["can_see_progress"]])
     return render(request, "programmes/round_detail.html", context)
 
 

@@ -1,13 +1,14 @@
 """Min side: what matters to the person, across every app (so it lives at the top of the house)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from absolutt import access
+from absolutt.core import fragments
 from interwork.selectors import participants_work, review_queue
 from municipalities.selectors import participants_with_composition
-from programmes.selectors import rounds_for_list
 from sessions_app.selectors import feed_gatherings
 
 HOME_LIST_LENGTH = 15
@@ -15,28 +16,33 @@ HOME_LIST_LENGTH = 15
 
 @login_required
 def home(request):
-    """"Min side": what matters to this person, one section per role they hold."""
+    """"Min side": what matters to this person, one section per role they hold. All of it is about the person,
+    so it is a fragment of their own (the scope is their id), read from the cache until the data changes."""
     user = request.user
-    roles = access.roles_of(user)
     show_all = request.GET.get("vis") == "alle"  # "vis alle": the capped lists in full
-    context = {"roles": roles, "show_all": show_all}
+    content = fragments.render("_home.html", lambda: _min_side(user, show_all), scope=["min side", user.pk, show_all])
+    return render(request, "home.html", {"content": content})
+
+
+def _min_side(user, show_all: bool) -> dict:
+    roles = access.roles_of(user)
+    context = {"user": user, "roles": roles, "show_all": show_all, "can_see_national": access.can_see_national(user)}
     if access.is_programme_wide(user):
-        context["all_rounds"] = rounds_for_list(access.visible_rounds(user))
+        context["all_rounds"] = access.visible_rounds(user)  # the tables: {% round_table %}
     if roles.regional_coordinator:
         managed = access.managed_rounds(user)
-        context["managed_rounds"] = rounds_for_list(managed)
-        attention = participants_with_composition(
-            access.visible_participants(user).filter(round__in=managed)
-        ).select_related("round")
-        context["needs_attention"] = [
-            p for p in attention if p.coordinator_id is None or not p.composition().meets_rule
-        ]
+        context["managed_rounds"] = managed
+        in_managed = access.visible_participants(user).filter(round__in=managed)
+        # No municipal coordinator, or a core group that breaks the programme rule (the rule's own QuerySet method).
+        context["needs_attention"] = list(participants_with_composition(
+            in_managed.filter(Q(coordinator__isnull=True) | Q(pk__in=in_managed.lacking_required_roles().values("pk")))
+        ).select_related("round"))
         queue = review_queue(managed.values("pk"))
         context["review_queue"] = list(queue if show_all else queue[:HOME_LIST_LENGTH])
         context["review_queue_total"] = queue.count() if len(context["review_queue"]) == HOME_LIST_LENGTH else len(
             context["review_queue"])
     if roles.competence_partner:
-        context["partner_rounds"] = rounds_for_list(access.partner_rounds(user))
+        context["partner_rounds"] = access.partner_rounds(user)
     if roles.municipal_coordinator or roles.core_group_member:
         own = participants_with_composition(
             access.own_participants(user)
@@ -59,5 +65,4 @@ def home(request):
     coming = [g for g in upcoming if g.ends_at >= now]
     context["upcoming_gatherings"] = coming if show_all else coming[:5]
     context["upcoming_total"] = len(coming)
-    return render(request, "home.html", context)
-
+    return context

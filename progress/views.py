@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from absolutt import access, tables
+from absolutt.core import fragments
 from interwork.selectors import participant_work
 from programmes.models import Round
 from sessions_app import anonymity
@@ -298,9 +299,12 @@ def _participant_for(user, pk: int):
 
 # --- Pages ---------------------------------------------------------------------------------------------------
 
-def _national_page(request) -> Page:
-    _require_national(request.user)
-    rounds = access.visible_rounds(request.user)
+def _national_title() -> str:
+    return _("Progress in the whole country")
+
+
+def _national_page(user) -> Page:
+    rounds = access.visible_rounds(user)
     o = caching.overview("national", rounds, lambda: progress.national_overview(rounds))
     cols = _measure_columns()
     regions = Table("regions", _("Regions"), _("Measures per region, with the whole country in the last row."),
@@ -337,13 +341,21 @@ def _national_page(request) -> Page:
     charts = {"rates": _rate_chart("rates", labels, measures, what),
               "composition": _composition_chart("composition", labels, measures, what),
               "core": _core_chart("core", o.core, _("in the whole country"))}
-    return Page(_("Progress in the whole country"), "absolutt-nasjonalt", tables, charts, {"overview": o})
+    return Page(_national_title(), "absolutt-nasjonalt", tables, charts, {"overview": o})
 
 
-def _region_page(request, slug: str) -> Page:
-    region = access.get_region_for_user(request.user, slug)
-    _require_national(request.user)
-    rounds = access.visible_rounds(request.user)
+def _region_title(region) -> str:
+    return _("Progress in %(region)s") % {"region": region.name}
+
+
+def _region_for(user, slug: str):
+    region = access.get_region_for_user(user, slug)
+    _require_national(user)
+    return region
+
+
+def _region_page(user, region) -> Page:
+    rounds = access.visible_rounds(user)
     o = caching.overview("region", rounds, lambda: progress.region_overview(region, rounds), region.pk)
     rounds = Table("rounds", _("Rounds"), _("Measures per round in the region, with the region in the last row."),
                    [Column(_("Round")), Column(_("Status"))] + _measure_columns(), empty=_("No rounds yet."))
@@ -369,12 +381,14 @@ def _region_page(request, slug: str) -> Page:
     charts = {"rates": _rate_chart("rates", labels, measures, _("round")),
               "composition": _composition_chart("composition", labels, measures, _("round")),
               "core": _core_chart("core", o.core, where)}
-    return Page(_("Progress in %(region)s") % {"region": region.name}, f"absolutt-{region.slug}", tables, charts,
-                {"overview": o, "region": region})
+    return Page(_region_title(region), f"absolutt-{region.slug}", tables, charts, {"overview": o})
 
 
-def _round_page(request, pk: int) -> Page:
-    round_ = _round_for(request.user, pk)
+def _round_title(round_: Round) -> str:
+    return _("Progress in %(round)s") % {"round": round_.title}
+
+
+def _round_page(round_: Round) -> Page:
     o = progress.round_overview(round_)
     summary = Table("summary", _("The round at a glance"), _("The round's measures."),
                     [Column(_("Round"))] + _measure_columns())
@@ -439,12 +453,14 @@ def _round_page(request, pk: int) -> Page:
     tables = {"summary": summary, "participants": participants, "gatherings": gatherings,
               "assignments": assignments, "core": _core_table("core", o.core, where),
               "at_risk": _at_risk_table(o.at_risk, with_round=False)}
-    return Page(_("Progress in %(round)s") % {"round": round_.title}, f"absolutt-runde-{round_.pk}", tables, charts,
-                {"overview": o, "round": round_, "is_national": access.can_see_national(request.user)})
+    return Page(_round_title(round_), f"absolutt-runde-{round_.pk}", tables, charts, {"overview": o})
 
 
-def _participant_page(request, pk: int) -> Page:
-    participant = _participant_for(request.user, pk)
+def _participant_title(participant) -> str:
+    return _("Progress for %(participant)s") % {"participant": participant.name}
+
+
+def _participant_page(participant) -> Page:
     o = progress.participant_overview(participant)
     p, m = o.participant, o.measures
     summary = Table("summary", _("At a glance"), _("The participant's measures."),
@@ -490,17 +506,25 @@ def _participant_page(request, pk: int) -> Page:
         reasons.add([label])
     tables = {"summary": summary, "composition": composition, "gatherings": gatherings, "assignments": work,
               "at_risk": reasons}
-    return Page(_("Progress for %(participant)s") % {"participant": p.name}, f"absolutt-{slugify(p.name)}-{p.pk}",
-                tables, {}, {"overview": o, "participant": p, "round": o.round, "is_national": access.can_see_national(request.user),
-                             "can_see_round": access.can_see_round_results(request.user, o.round)})
+    return Page(_participant_title(p), f"absolutt-{slugify(p.name)}-{p.pk}", tables, {}, {"overview": o})
 
 
 # --- Rendering ------------------------------------------------------------------------------------------------
 
-def _html(request, page: Page, template: str, export_url: str):
-    charts = {k: c for k, c in page.charts.items() if c is not None}
-    return render(request, template, {"page": page, "tables": page.tables, "charts": charts,
-                                      "export_url": export_url, "min_cell": anonymity.min_answers(), **page.context})
+def _html(request, content_template: str, title: str, build, *, export_url: str, scope: list, charts_js: bool = True,
+          **context):
+    """The page around its content; the content (every table and chart) is a fragment kept under the data's
+    version (``absolutt.core.fragments``) for everyone with the same ``scope``, and ``build`` makes the ``Page``
+    only when the fragment is not in the cache."""
+    page = fragments.lazy(build)
+    context.update({
+        "title": title, "page": page, "tables": fragments.lazy(lambda: page.tables),
+        "charts": fragments.lazy(lambda: {k: c for k, c in page.charts.items() if c is not None}),
+        "overview": fragments.lazy(lambda: page.context["overview"]),
+        "export_url": export_url, "min_cell": anonymity.min_answers(),
+    })
+    context["content"] = fragments.render(content_template, context, scope=[content_template, *scope])
+    return render(request, "programmes/progress_page.html", {**context, "charts_js": charts_js})
 
 
 def _xlsx(page: Page) -> HttpResponse:
@@ -519,49 +543,64 @@ def _xlsx(page: Page) -> HttpResponse:
 @login_required
 @require_GET
 def national(request):
-    return _html(request, _national_page(request), "programmes/progress_national.html", reverse("progress:national_xlsx"))
+    _require_national(request.user)
+    # Everyone programme-wide sees the same rounds; the scope is which rounds those are.
+    return _html(request, "programmes/progress_national.html", _national_title(), lambda: _national_page(request.user),
+                 export_url=reverse("progress:national_xlsx"), scope=[fragments.ids(access.visible_rounds(request.user))])
 
 
 @login_required
 @require_GET
 def national_xlsx(request):
-    return _xlsx(_national_page(request))
+    _require_national(request.user)
+    return _xlsx(_national_page(request.user))
 
 
 @login_required
 @require_GET
 def region(request, slug):
-    return _html(request, _region_page(request, slug), "programmes/progress_region.html",
-                 reverse("progress:region_xlsx", args=[slug]))
+    region = _region_for(request.user, slug)
+    return _html(request, "programmes/progress_region.html", _region_title(region),
+                 lambda: _region_page(request.user, region), export_url=reverse("progress:region_xlsx", args=[slug]),
+                 scope=[region.pk, fragments.ids(access.visible_rounds(request.user))], region=region)
 
 
 @login_required
 @require_GET
 def region_xlsx(request, slug):
-    return _xlsx(_region_page(request, slug))
+    return _xlsx(_region_page(request.user, _region_for(request.user, slug)))
 
 
 @login_required
 @require_GET
 def round_detail(request, pk):
-    return _html(request, _round_page(request, pk), "programmes/progress_round.html",
-                 reverse("progress:round_xlsx", args=[pk]))
+    round_ = _round_for(request.user, pk)
+    # The figures are the same for everyone who may see them; the national lead's breadcrumb differs.
+    is_national = access.can_see_national(request.user)
+    return _html(request, "programmes/progress_round.html", _round_title(round_), lambda: _round_page(round_),
+                 export_url=reverse("progress:round_xlsx", args=[pk]), scope=[round_.pk, is_national],
+                 round=round_, is_national=is_national)
 
 
 @login_required
 @require_GET
 def round_xlsx(request, pk):
-    return _xlsx(_round_page(request, pk))
+    return _xlsx(_round_page(_round_for(request.user, pk)))
 
 
 @login_required
 @require_GET
 def participant(request, pk):
-    return _html(request, _participant_page(request, pk), "programmes/progress_participant.html",
-                 reverse("progress:participant_xlsx", args=[pk]))
+    participant = _participant_for(request.user, pk)
+    is_national = access.can_see_national(request.user)
+    can_see_round = access.can_see_round_results(request.user, participant.round)
+    return _html(request, "programmes/progress_participant.html", _participant_title(participant),
+                 lambda: _participant_page(participant), export_url=reverse("progress:participant_xlsx", args=[pk]),
+                 scope=[participant.pk, is_national, can_see_round], charts_js=False,
+                 participant=participant, round=participant.round, is_national=is_national, can_see_round=can_see_round)
 
 
 @login_required
 @require_GET
 def participant_xlsx(request, pk):
-    return _xlsx(_participant_page(request, pk))
+    return _xlsx(_participant_page(_participant_for(request.user, pk)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
+from absolutt.core import freshness
 from municipalities.models import RoleCategory
 
 from .factories import (
@@ -93,3 +94,11 @@ def cast(db) -> Cast:
 def mfa_relaxed(settings):
     settings.ABSOLUTT_REQUIRE_MFA_FOR_STAFF = False
     return settings
+
+
+@pytest.fixture(autouse=True)
+def fresh_data_version():
+    """Every test starts under a data version of its own, so that nothing cached under the data's version by an
+    earlier test (a page fragment, the national figures) is ever served to it (the cache outlives the test's
+    rolled-back database)."""
+    freshness.touch()

@@ -1,9 +1,14 @@
-"""A version number of the programme's data, for caches of figures derived from it (the national view).
+"""A version number of the programme's data, for caches of figures and page fragments derived from it (the
+national view, ``absolutt.core.fragments``).
 
-Every write to a model of a domain app bumps it (a signal receiver connected in ``CoreConfig.ready``); code that
-writes in bulk (``QuerySet.update``, ``bulk_create``: no signals) calls ``touch()`` itself. A cache key that
-contains ``version()`` is stale the moment anything changes. The number lives in the shared cache (Redis in
-production, or the database), so every worker sees the same one.
+Every write to a model of a domain app, and to a person's account (names, the national lead's flag), bumps it (a
+signal receiver connected in ``CoreConfig.ready``); code that writes in bulk (``QuerySet.update``,
+``bulk_create``: no signals) calls ``touch()`` itself. A cache key that contains ``version()`` is stale the moment
+anything changes. The number lives in the shared cache (Redis in production, or the database), so every worker
+sees the same one.
+
+A write bumps it twice: at once, and again when its transaction commits, so that a page computed by another
+request between the write and the commit (from the data before the write, under the new number) is not kept.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 KEY = "absolutt:data-version"
-DOMAIN_APPS = {"programmes", "municipalities", "sessions_app", "interwork"}
+DOMAIN_APPS = {"programmes", "municipalities", "sessions_app", "interwork", "accounts"}
 
 
 def version() -> int:
@@ -32,5 +38,9 @@ def touch() -> None:
 
 
 def on_domain_write(sender, **kwargs) -> None:
-    if sender._meta.app_label in DOMAIN_APPS:
-        touch()
+    if sender._meta.app_label not in DOMAIN_APPS:
+        return
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # signing in changes nothing any page shows
+    touch()
+    transaction.on_commit(touch, robust=True)
