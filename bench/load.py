@@ -6,7 +6,11 @@ workers, next to the same load on a trivial authenticated page (the floor), in o
 1. Creates and migrates the database, generates the national data set unless it is there (``bench/pages.py``
    does the same), and signs in ``--users`` people spread over the roles (national lead, regional coordinators,
    municipal coordinators, core-group members) by making their sessions directly.
-2. Starts gunicorn (``--workers 2``) with the production-like local settings (DEBUG off) on a free port.
+2. Starts gunicorn (``--workers 2``) with the production-like local settings (DEBUG off) on a free port. The cache
+   is Redis when ``REDIS_URL`` is set (one cache for both workers, as in production), otherwise each worker's
+   memory. Warm-up (untimed): every user's pages once, so that each worker has compiled its templates and
+   loaded its translations (a worker's first requests take up to a second); then every worker moves the data's
+   version (``/bench/touch/``, as any write does), so that the timed phases start with nothing cached.
 3. Phase *think*: every user repeats "open one of my role's main pages, wait ``--think`` seconds"
    for ``--seconds``; then the same users do the same on the trivial page. Prints p50/p95/max per page.
 4. Phase *saturation*: the same users with no think time for ``--seconds``, on the mix and then on the
@@ -143,6 +147,30 @@ class Client(threading.Thread):
         conn.close()
 
 
+def warm_up(port, users) -> int:
+    """Every (user, page) once and the trivial page, from as many threads as there are users (so that every
+    worker gets some of each); then, as many times, ``/bench/touch/``: every worker moves the data's version, and
+    the timed phases start with no page cached."""
+    pairs = sorted({(cookie, url) for cookie, urls in users for url in [*urls, "/bench/trivial/"]})
+
+    def get(chunk):
+        for cookie, url in chunk:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.request("GET", url, headers={"Cookie": f"sessionid={cookie}", "Host": "localhost"})
+                conn.getresponse().read()
+            finally:
+                conn.close()
+
+    for work in (pairs, [("", "/bench/touch/")] * 4 * len(users)):
+        threads = [threading.Thread(target=get, args=(work[i::len(users)],)) for i in range(len(users))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return len(pairs)
+
+
 def run_phase(port, users, think, seconds, trivial=False):
     results, errors = defaultdict(list), defaultdict(int)
     until = time.monotonic() + seconds
@@ -195,7 +223,10 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         print(f"\ngunicorn with {args.workers} workers on port {port}; {len(users)} users "
-              f"({', '.join(f'{sum(1 for u in users if u in people[r])} {r}' for r in roles)}).")
+              f"({', '.join(f'{sum(1 for u in users if u in people[r])} {r}' for r in roles)}); "
+              f"cache: {'Redis' if os.environ.get('REDIS_URL') else 'each worker its own memory'}.")
+        n = warm_up(port, users)
+        print(f"Warm-up: {n} pages requested once (untimed); then the data's version moved (nothing cached).")
 
         print(f"\n== With think time (mean {args.think:g} s), {args.seconds:g} s each ==")
         mix, mix_errors, _ = run_phase(port, users, args.think, args.seconds)

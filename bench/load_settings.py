@@ -1,4 +1,6 @@
-"""Settings for bench/load.py: the local settings (DEBUG off) with a trivial authenticated page added."""
+"""Settings for bench/load.py: the local settings (DEBUG off) with the bench's own pages added (bench/load_urls.py).
+The cache is Redis when REDIS_URL is set (shared by the workers, as in production), otherwise each worker's
+memory (the local default)."""
 
 from absolutt.settings.local import *  # noqa: F403
 
