@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from absolutt import access
+from absolutt.core import fragments
 from absolutt.forms_util import add_service_errors, form_page
 from absolutt.notifications.selectors import emails_about
 
@@ -52,26 +53,27 @@ def gathering_detail(request, pk):
     return render(request, "sessions_app/gathering_detail.html", _detail_context(request, gathering))
 
 
-def _detail_context(request, gathering, **overrides) -> dict:
+def _detail_context(request, gathering, *, registration_form=None) -> dict:
+    """The samling page. Its top (facts, agenda), the registrations per municipality and the empty "Register
+    someone" fields are fragments kept under the data's version (``absolutt.core.fragments``), each for everyone
+    with the same rights on the samling; the rest (the person's own registration, the forms with their CSRF
+    token, materials, the e-mails sent) is made for each request. ``registration_form``: a filled-in form to
+    show again with its errors."""
     user = request.user
     can_manage = access.can_manage_round(user, gathering.round)
-    registrable = list(access.registrable_participants(user, gathering).select_related("municipality", "county"))
+    registrable_qs = access.registrable_participants(user, gathering)
+    registrable = list(registrable_qs.values_list("pk", flat=True))
     visible = access.visible_participants(user).filter(round_id=gathering.round_id)
     # Core group members register themselves for joint samlinger; koordinatorsamlinger are for coordinators.
     own_rows = [] if gathering.kind == Gathering.Kind.COORDINATORS else list(access.own_core_group_rows(user, gathering))
     my_registration = gathering.registrations.exclude(status=Registration.Status.CANCELLED).filter(
         email__iexact=user.email).first()
+    see_results = access.can_see_round_results(user, gathering.round)
     context = {
         "gathering": gathering,
         "round": gathering.round,
         "can_manage": can_manage,
-        "agenda": gathering.agenda.prefetch_related("materials"),
         "materials": gathering.materials.filter(agenda_item__isnull=True),
-        "delegations": selectors.delegations(gathering, visible)
-        if (can_manage or registrable or own_rows or access.can_see_round_results(user, gathering.round))
-        else [],
-        "registration_form": RegistrationForm(participants=registrable, physical=gathering.is_physical)
-        if registrable and (gathering.registration_is_open or can_manage) else None,
         "self_form": SelfRegistrationForm(auto_id="id_self_%s") if own_rows and not my_registration and gathering.registration_is_open
         and gathering.is_physical else None,
         "can_self_register": bool(own_rows) and not my_registration and gathering.registration_is_open,
@@ -80,10 +82,33 @@ def _detail_context(request, gathering, **overrides) -> dict:
         "show_video": gathering.has_video and (can_manage or (my_registration and my_registration.status == "registered")),
         "reminders": emails_about(gathering)[:200]
         if can_manage else [],
-        "totals": selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get(),
-        "can_see_evaluation": gathering.is_past and access.can_see_round_results(user, gathering.round),
+        "can_see_evaluation": gathering.is_past and see_results,
     }
-    context.update(overrides)
+    about = {
+        "gathering": gathering, "round": gathering.round, "can_manage": can_manage,
+        "can_see_evaluation": context["can_see_evaluation"], "show_video": context["show_video"],
+        "agenda": gathering.agenda.prefetch_related("materials"),
+        "totals": fragments.lazy(lambda: selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get()),
+    }
+    context["about_html"] = fragments.render("sessions_app/_gathering_about.html", about, scope=[
+        gathering.pk, can_manage, context["can_see_evaluation"], bool(context["show_video"])])
+    if can_manage or registrable or own_rows or see_results:
+        # Who may cancel a registration: the round's coordinators all; anyone else only some (their own).
+        context["delegations"] = fragments.lazy(lambda: selectors.delegations(gathering, visible))
+        context["delegations_html"] = fragments.render("sessions_app/_delegations.html", {
+            "gathering": gathering, "can_manage": can_manage, "user": user, "delegations": context["delegations"]},
+            scope=[gathering.pk, fragments.ids(visible), can_manage, None if can_manage else user.pk])
+    if registration_form is not None:
+        context["registration_form"] = registration_form
+        context["registration_fields"] = render_to_string("sessions_app/_registration_fields.html",
+                                                          {"form": registration_form})
+    elif registrable and (gathering.registration_is_open or can_manage):
+        def empty_form() -> dict:
+            participants = list(registrable_qs.select_related("municipality", "county"))
+            return {"form": RegistrationForm(participants=participants, physical=gathering.is_physical)}
+
+        context["registration_fields"] = fragments.render("sessions_app/_registration_fields.html", empty_form,
+                                                          scope=[registrable, gathering.is_physical])
     return context
 
 

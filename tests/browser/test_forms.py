@@ -77,7 +77,7 @@ def test_cancelling_a_registration_asks_first(page, live_server, live_cast):
         registered_by=a.municipal_coordinator)
     login(page, live_server, a.municipal_coordinator.email)
     page.goto(f"{live_server.url}{gathering.get_absolute_url()}")
-    cancel = page.locator(f'form[action="{reverse("sessions_app:registration_cancel", args=[gathering.pk, registration.pk])}"] button')
+    cancel = page.locator(f'button[formaction="{reverse("sessions_app:registration_cancel", args=[gathering.pk, registration.pk])}"]')
     asked = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     cancel.click()

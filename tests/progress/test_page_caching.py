@@ -19,6 +19,7 @@ from municipalities.models import RoleCategory
 
 from ..factories import CoreGroupMemberFactory, ParticipantFactory, UserFactory
 from ..interwork.factories import AssignmentFactory, deliver, submission
+from ..sessions_app.factories import GatheringFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
@@ -98,6 +99,20 @@ def test_signing_in_does_not_move_the_version(client, cast):
     assert freshness.version() == v
 
 
+def test_samling_page_shows_a_registration_and_a_new_agenda_item_at_once(client, cast):
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, seats_per_participant=5)
+    before = body(client, a.regional_coordinator, gathering.get_absolute_url())
+    client.force_login(a.municipal_coordinator)
+    response = client.post(reverse("sessions_app:registration_create", args=[gathering.pk]), {
+        "participant": a.participant.pk, "name": "Kari Nyregistrert", "email": "kari@kommune.example"})
+    assert response.status_code == 302
+    gathering.agenda.create(starts_at=gathering.starts_at, title="Velkommen til ny økt")
+    after = body(client, a.regional_coordinator, gathering.get_absolute_url())
+    assert "Kari Nyregistrert" not in before and "Kari Nyregistrert" in after
+    assert "Velkommen til ny økt" not in before and "Velkommen til ny økt" in after
+
+
 # --- Different scopes never share a fragment ------------------------------------------------------------------
 
 @pytest.mark.parametrize("coordinator_first", [True, False])
@@ -165,6 +180,34 @@ def test_round_list_shows_each_viewer_their_rounds(client, cast):
     assert cast.a.round.title in everything and cast.b.round.title in everything
 
 
+def test_samling_page_offers_each_viewer_only_the_cancellations_they_may_make(client, cast):
+    """The round's coordinator may cancel every registration; a core group member only their own; a municipal
+    coordinator sees only their own municipality's registrations; whoever came first."""
+    a = cast.a
+    gathering = GatheringFactory(round=a.round, seats_per_participant=5)
+    own = RegistrationFactory(gathering=gathering, participant=a.participant, name="Kjernegruppe Selv",
+                              email=a.core_group_member.email, user=a.core_group_member)
+    colleague = RegistrationFactory(gathering=gathering, participant=a.participant, name="Kollega Kommune",
+                                    email="kollega@kommune.example")
+    neighbour = RegistrationFactory(gathering=gathering, participant=a.other_participant, name="Nabo Kommune",
+                                    email="nabo@kommune.example")
+
+    def cancel(r):
+        return reverse("sessions_app:registration_cancel", args=[gathering.pk, r.pk])
+
+    url = gathering.get_absolute_url()
+    for viewers in ([a.regional_coordinator, a.core_group_member, a.municipal_coordinator],
+                    [a.municipal_coordinator, a.core_group_member, a.regional_coordinator]):
+        freshness.touch()
+        seen = {user.pk: body(client, user, url) for user in viewers}
+        rc, cg, mc = (seen[u.pk] for u in (a.regional_coordinator, a.core_group_member, a.municipal_coordinator))
+        assert all(cancel(r) in rc for r in (own, colleague, neighbour))
+        assert cancel(own) in cg and cancel(colleague) not in cg and "Nabo Kommune" not in cg
+        assert cancel(own) in mc and cancel(colleague) in mc and "Nabo Kommune" not in mc
+        for page in (rc, cg, mc):  # a cancel button submits the page's own form, which has the token
+            assert 'id="registration-cancel"' in page
+
+
 # --- What a fragment may hold -----------------------------------------------------------------------------------
 
 def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast):
@@ -179,9 +222,11 @@ def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast):
             stored.append(value)
         return real_set(key, value, *args, **kwargs)
 
+    gathering = GatheringFactory(round=a.round, seats_per_participant=5)
+    RegistrationFactory(gathering=gathering, participant=a.participant, email="ola@kommune.example")
     urls = [reverse("home"), reverse("programmes:round_list"), reverse("programmes:round_detail", args=[a.round.pk]),
             matrix_url(a), reverse("progress:round", args=[a.round.pk]),
-            reverse("progress:participant", args=[a.participant.pk])]
+            reverse("progress:participant", args=[a.participant.pk]), gathering.get_absolute_url()]
     with mock.patch.object(fragments.cache, "set", keep):
         for url in urls:
             client.force_login(a.regional_coordinator)
