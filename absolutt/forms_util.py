@@ -1,4 +1,3 @@
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -8,6 +7,8 @@ from django.forms import Form, Select, Widget
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+
+from absolutt.core.markup import escape as _escape
 
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:
@@ -66,7 +67,3 @@ class LongSelect(Select):
         parts.append("</select>")
         return mark_safe("".join(parts))  # every value and label went through _escape
 
-
-def _escape(text) -> str:
-    """As the template engine does: escaped unless it is already safe HTML."""
-    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))

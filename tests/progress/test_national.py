@@ -491,3 +491,17 @@ def test_generator_refuses_twice_and_resets(settings):
         call_command("generate_national_data", "--scale", "0.01", "--reset")
     call_command("generate_national_data", "--delete", "--force", stdout=io.StringIO())
     assert not national_data.exists() and not User.objects.filter(email__endswith=national_data.EMAIL_DOMAIN).exists()
+
+
+def test_a_progress_table_is_escaped_and_says_when_it_is_empty():
+    from progress.views import Cell, Column, Table
+
+    t = Table("t<1>", "Tittel", 'Om "dette" & det', [Column("Navn"), Column("Antall", "int")], empty="Ingenting <ennå>")
+    assert 'aria-labelledby="caption-t&lt;1&gt;"' in t.html() and "Om &quot;dette&quot; &amp; det" in t.html()
+    assert '<tr><td colspan="2">Ingenting &lt;ennå&gt;</td></tr>' in t.html()
+    t.add(["<b>Aukra</b>", 1200], href="/x?a=1&b=2")
+    t.add([Cell(None, "Sum"), 1200], total=True)
+    html = t.html()
+    assert '<th scope="row" class="fw-normal"><a href="/x?a=1&amp;b=2">&lt;b&gt;Aukra&lt;/b&gt;</a></th>' in html
+    assert '<td class="text-end text-nowrap">1' in html and '<tr class="table-light fw-semibold"><th scope="row">Sum</th>' in html
+    assert "Ingenting" not in html
