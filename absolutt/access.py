@@ -17,14 +17,17 @@ page that is not about one object (the national overview) is a 403 for a signed-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from absolutt.accounts.models import Invitation
+from absolutt.core import freshness
 from interwork.models import Assignment
 from municipalities.models import CoreGroupMember, Participant
 from programmes.models import Region, Round
@@ -48,13 +51,82 @@ def is_programme_wide(user) -> bool:
 _is_programme_wide = is_programme_wide
 
 
+@dataclass(frozen=True)
+class Memberships:
+    """What the user is in which round: ids, read in one query."""
+
+    coordinated_rounds: frozenset[int]  # regional coordinator
+    partner_rounds: frozenset[int]  # competence partner
+    coordinated_participants: frozenset[int]  # municipal coordinator
+    member_participants: frozenset[int]  # active core group member
+    own_rounds: frozenset[int]  # the rounds of those participants
+
+    @property
+    def round_wide(self) -> frozenset[int]:
+        """Rounds where the user sees every participant (coordinator or competence partner)."""
+        return self.coordinated_rounds | self.partner_rounds
+
+    @property
+    def own_participants(self) -> frozenset[int]:
+        return self.coordinated_participants | self.member_participants
+
+
+NO_MEMBERSHIPS = Memberships(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def memberships(user) -> Memberships:
+    """The user's role memberships, in one query. Kept on the user object (in a web request: for that request)
+    until anything is written in this process (``freshness.generation``), so the decisions of one request ask
+    the database once."""
+    if not _active(user):
+        return NO_MEMBERSHIPS
+    kept = getattr(user, "_absolutt_memberships", None)
+    if kept is not None and kept[0] == freshness.generation():
+        return kept[1]
+    generation = freshness.generation()
+    found: dict[str, set[int]] = {"c": set(), "p": set(), "m": set(), "g": set(), "own": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(_memberships_sql(), [user.pk] * 4)
+        for kind, round_id, participant_id in cursor.fetchall():
+            found[kind].add(participant_id if kind in "mg" else round_id)
+            if kind in "mg":
+                found["own"].add(round_id)
+    result = Memberships(*(frozenset(found[k]) for k in ("c", "p", "m", "g", "own")))
+    user._absolutt_memberships = (generation, result)
+    return result
+
+
+@functools.cache
+def _memberships_sql() -> str:
+    """One statement for the four kinds of membership (plain SQL: it runs on nearly every request, and the
+    ORM's union of four querysets costs more to build than to run). Rows: (kind, round id, participant id)."""
+    q = connection.ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    def col(model, name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    coord, partner = Round.regional_coordinators.through, Round.competence_partners.through
+    return " UNION ALL ".join([
+        f"SELECT 'c', {col(coord, 'round')}, CAST(NULL AS BIGINT) FROM {table(coord)} WHERE {col(coord, 'user')} = %s",
+        f"SELECT 'p', {col(partner, 'round')}, CAST(NULL AS BIGINT) FROM {table(partner)} WHERE {col(partner, 'user')} = %s",
+        f"SELECT 'm', {col(Participant, 'round')}, {col(Participant, 'id')} FROM {table(Participant)} "
+        f"WHERE {col(Participant, 'coordinator')} = %s",
+        f"SELECT 'g', p.{col(Participant, 'round')}, p.{col(Participant, 'id')} FROM {table(CoreGroupMember)} g "
+        f"JOIN {table(Participant)} p ON p.{col(Participant, 'id')} = g.{col(CoreGroupMember, 'participant')} "
+        f"WHERE g.{col(CoreGroupMember, 'user')} = %s AND g.{col(CoreGroupMember, 'is_active')}",
+    ])
+
+
 def requires_second_factor(user) -> bool:
     """The national lead, regional coordinators and superusers must sign in with two factors (TOTP)."""
     if not _active(user):
         return False
     if user.is_superuser or user.is_national_lead:
         return True
-    return Round.regional_coordinators.through.objects.filter(user_id=user.pk).exists()
+    return bool(memberships(user).coordinated_rounds)
 
 
 # --- Scoped querysets -------------------------------------------------------------------------
@@ -64,9 +136,7 @@ def managed_rounds(user) -> QuerySet[Round]:
         return Round.objects.none()
     if user.is_superuser:
         return Round.objects.all()
-    return Round.objects.filter(
-        pk__in=Round.regional_coordinators.through.objects.filter(user_id=user.pk).values("round_id")
-    )
+    return Round.objects.filter(pk__in=sorted(memberships(user).coordinated_rounds))
 
 
 def visible_rounds(user) -> QuerySet[Round]:
@@ -74,24 +144,8 @@ def visible_rounds(user) -> QuerySet[Round]:
         return Round.objects.none()
     if _is_programme_wide(user):
         return Round.objects.all()
-    through_coord = Round.regional_coordinators.through.objects.filter(user_id=user.pk).values("round_id")
-    through_partner = Round.competence_partners.through.objects.filter(user_id=user.pk).values("round_id")
-    own_participants = Participant.objects.filter(_own_participant_q(user)).values("round_id")
-    return Round.objects.filter(
-        Q(pk__in=through_coord) | Q(pk__in=through_partner) | Q(pk__in=own_participants)
-    )
-
-
-def _own_participant_q(user) -> Q:
-    member_of = CoreGroupMember.objects.filter(user_id=user.pk, is_active=True).values("participant_id")
-    return Q(coordinator_id=user.pk) | Q(pk__in=member_of)
-
-
-def _round_wide_round_ids(user):
-    """Rounds where the user sees every participant (coordinator or competence partner)."""
-    through_coord = Round.regional_coordinators.through.objects.filter(user_id=user.pk).values("round_id")
-    through_partner = Round.competence_partners.through.objects.filter(user_id=user.pk).values("round_id")
-    return Q(round_id__in=through_coord) | Q(round_id__in=through_partner)
+    m = memberships(user)
+    return Round.objects.filter(pk__in=sorted(m.round_wide | m.own_rounds))
 
 
 def visible_participants(user) -> QuerySet[Participant]:
@@ -99,7 +153,8 @@ def visible_participants(user) -> QuerySet[Participant]:
         return Participant.objects.none()
     if _is_programme_wide(user):
         return Participant.objects.all()
-    return Participant.objects.filter(_round_wide_round_ids(user) | _own_participant_q(user))
+    m = memberships(user)
+    return Participant.objects.filter(Q(round_id__in=sorted(m.round_wide)) | Q(pk__in=sorted(m.own_participants)))
 
 
 def visible_regions(user) -> QuerySet[Region]:
@@ -115,7 +170,11 @@ def visible_core_group_members(user) -> QuerySet[CoreGroupMember]:
 # --- Decisions on one object --------------------------------------------------------------------
 
 def can_manage_round(user, round_: Round) -> bool:
-    return managed_rounds(user).filter(pk=round_.pk).exists()
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return round_.pk in memberships(user).coordinated_rounds
 
 
 def can_manage_core_group(user, participant: Participant) -> bool:
@@ -195,12 +254,13 @@ class Roles:
 def roles_of(user) -> Roles:
     if not (user.is_authenticated and user.is_active):
         return Roles(False, False, False, False, False)
+    m = memberships(user)
     return Roles(
         national_lead=bool(user.is_national_lead),
-        regional_coordinator=Round.regional_coordinators.through.objects.filter(user_id=user.pk).exists(),
-        competence_partner=Round.competence_partners.through.objects.filter(user_id=user.pk).exists(),
-        municipal_coordinator=Participant.objects.filter(coordinator_id=user.pk).exists(),
-        core_group_member=CoreGroupMember.objects.filter(user_id=user.pk, is_active=True).exists(),
+        regional_coordinator=bool(m.coordinated_rounds),
+        competence_partner=bool(m.partner_rounds),
+        municipal_coordinator=bool(m.coordinated_participants),
+        core_group_member=bool(m.member_participants),
     )
 
 
@@ -220,11 +280,11 @@ def get_gathering_for_user(user, pk: int, *, manage: bool = False):
     return gathering
 
 
-def registrable_participants(user, gathering) -> QuerySet[Participant]:
+def registrable_participants(user, gathering, *, manages_round: bool | None = None) -> QuerySet[Participant]:
     """Participants for whom the user may register anybody: all in the round for its coordinators, their
-    own for a municipal coordinator."""
+    own for a municipal coordinator. ``manages_round``: ``can_manage_round`` when already asked."""
     qs = Participant.objects.filter(round_id=gathering.round_id)
-    if can_manage_round(user, gathering.round):
+    if manages_round if manages_round is not None else can_manage_round(user, gathering.round):
         return qs
     return qs.filter(coordinator_id=user.pk)
 
@@ -250,26 +310,32 @@ def get_registration_for_user(user, gathering, pk: int, *, change: bool = False)
 
 # --- Mellomarbeid -------------------------------------------------------------------------------
 
-def can_review(user, round_: Round) -> bool:
-    """Regional coordinators and the round's competence partners give feedback, return and approve."""
+def can_review(user, round_: Round, *, manages_round: bool | None = None) -> bool:
+    """Regional coordinators and the round's competence partners give feedback, return and approve.
+    ``manages_round``: ``can_manage_round`` when the caller has asked it already (one query less)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return can_manage_round(user, round_) or round_.competence_partners.filter(pk=user.pk).exists()
+    if manages_round is None:
+        manages_round = can_manage_round(user, round_)
+    return manages_round or round_.pk in memberships(user).partner_rounds
 
 
-def can_see_round_results(user, round_: Round) -> bool:
+def can_see_round_results(user, round_: Round, *, manages_round: bool | None = None) -> bool:
     """Progress, mellomarbeid exports, evaluation results and every municipality's delegation for a round:
     its reviewers (regional coordinators, competence partners) and the programme-wide roles."""
-    return is_programme_wide(user) or can_review(user, round_)
+    return is_programme_wide(user) or can_review(user, round_, manages_round=manages_round)
 
 
 def is_participant_coordinator(user, participant: Participant) -> bool:
     return bool(_active(user) and participant.coordinator_id == user.pk)
 
 
-def can_see_participant_progress(user, participant: Participant) -> bool:
-    """A participant's progress page: as the round's results, plus the participant's own coordinator."""
-    return can_see_round_results(user, participant.round) or is_participant_coordinator(user, participant)
+def can_see_participant_progress(user, participant: Participant, *, sees_round_results: bool | None = None) -> bool:
+    """A participant's progress page: as the round's results, plus the participant's own coordinator.
+    ``sees_round_results``: ``can_see_round_results`` when already asked."""
+    if sees_round_results is None:
+        sees_round_results = can_see_round_results(user, participant.round)
+    return sees_round_results or is_participant_coordinator(user, participant)
 
 
 def can_see_national(user) -> bool:
@@ -288,7 +354,7 @@ def can_edit_submission(user, participant: Participant) -> bool:
     """The municipal coordinator and active core group members with a login write the draft."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return participant.coordinator_id == user.pk or participant.core_group.filter(user_id=user.pk, is_active=True).exists()
+    return participant.coordinator_id == user.pk or participant.pk in memberships(user).member_participants
 
 
 def can_deliver(user, participant: Participant) -> bool:
@@ -312,23 +378,21 @@ def coordinated_rounds(user) -> QuerySet[Round]:
     """Rounds where the user is a regional coordinator (a membership, whatever else the user may be)."""
     if not _active(user):
         return Round.objects.none()
-    return Round.objects.filter(
-        pk__in=Round.regional_coordinators.through.objects.filter(user_id=user.pk).values("round_id"))
+    return Round.objects.filter(pk__in=sorted(memberships(user).coordinated_rounds))
 
 
 def partner_rounds(user) -> QuerySet[Round]:
     """Rounds where the user is a competence partner."""
     if not _active(user):
         return Round.objects.none()
-    return Round.objects.filter(
-        pk__in=Round.competence_partners.through.objects.filter(user_id=user.pk).values("round_id"))
+    return Round.objects.filter(pk__in=sorted(memberships(user).partner_rounds))
 
 
 def own_participants(user) -> QuerySet[Participant]:
     """Participants the user belongs to: as their municipal coordinator or an active core group member."""
     if not _active(user):
         return Participant.objects.none()
-    return Participant.objects.filter(_own_participant_q(user))
+    return Participant.objects.filter(pk__in=sorted(memberships(user).own_participants))
 
 
 def coordinated_participants(user) -> QuerySet[Participant]:

@@ -30,10 +30,11 @@ def round_work(request, round_pk):
     participants = access.visible_participants(request.user).filter(round=round_).order_by(
         "municipality__short_name", "county__name")
     m = fragments.lazy(lambda: selectors.matrix(round_, participants, status_filter=status_filter))
+    can_manage = access.can_manage_round(request.user, round_)
     context = {
         "round": round_, "matrix": m, "stats": fragments.lazy(lambda: m.column_stats()), "status_filter": status_filter,
-        "can_manage": access.can_manage_round(request.user, round_),
-        "can_export": access.can_see_round_results(request.user, round_),
+        "can_manage": can_manage,
+        "can_export": access.can_see_round_results(request.user, round_, manages_round=can_manage),
     }
     # The same table for everyone who sees the same participants of the round and may do the same there. The
     # reminder counts come from the outbox, which the reminder engine fills in bulk (no signal, so the data's

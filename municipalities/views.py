@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from absolutt import access
+from absolutt.core import fragments
 from absolutt.forms_util import form_page
 
 from . import services
@@ -13,19 +14,20 @@ from .forms import CoreGroupMemberForm, ParticipantCreateForm, ParticipantUpdate
 @login_required
 def participant_detail(request, pk):
     participant = access.get_participant_for_user(request.user, pk)
-    members = list(participant.core_group.select_related("user").order_by("-is_active", "name"))
     can_manage = access.can_manage_core_group(request.user, participant)
-    can_manage_round = access.can_manage_round(request.user, participant.round)
-    invitations = participant.invitations.order_by("-created_at") if can_manage else []
     context = {
         "participant": participant,
-        "members": members,
+        "members": fragments.lazy(lambda: list(participant.core_group.order_by("-is_active", "name"))),
         "composition": participant.composition(),
         "can_manage": can_manage,
-        "can_manage_round": can_manage_round,
-        "invitations": invitations,
-        "predecessors": participant.municipality.predecessors.all() if participant.municipality_id else [],
+        "invitations": participant.invitations.order_by("-created_at") if can_manage else [],
+        "predecessors": fragments.lazy(
+            lambda: list(participant.municipality.predecessors.all()) if participant.municipality_id else []),
     }
+    # The facts and the core group: the same for everyone who may see the participant and may (or may not)
+    # manage its core group. The invitations, with their forms, are made for each request.
+    context["about_html"] = fragments.render("municipalities/_participant_about.html", context,
+                                             scope=[participant.pk, can_manage])
     return render(request, "municipalities/participant_detail.html", context)
 
 

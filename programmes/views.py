@@ -41,17 +41,19 @@ def round_list(request):
 def round_detail(request, pk):
     round_ = access.get_round_for_user(request.user, pk)
     visible = access.visible_participants(request.user).filter(round=round_)
+    can_manage = access.can_manage_round(request.user, round_)
     context = {
         "round": round_,
-        "participants": participants_with_composition(visible).order_by("municipality__short_name", "county__name"),
-        "can_manage": access.can_manage_round(request.user, round_),
-        "can_see_progress": access.can_see_round_results(request.user, round_),
-        "coordinators": round_.regional_coordinators.order_by("full_name"),
-        "partners": round_.competence_partners.order_by("full_name"),
-        "approaches": round_.local_approaches.all(),
+        "participants": fragments.lazy(
+            lambda: participants_with_composition(visible).order_by("municipality__short_name", "county__name")),
+        "can_manage": can_manage,
+        "can_see_progress": access.can_see_round_results(request.user, round_, manages_round=can_manage),
+        "coordinators": fragments.lazy(lambda: round_.regional_coordinators.order_by("full_name")),
+        "partners": fragments.lazy(lambda: round_.competence_partners.order_by("full_name")),
+        "approaches": fragments.lazy(lambda: round_.local_approaches.all()),
     }
-    # The same for everyone who sees the same participants of the round and may do the same there (the
-    # querysets above are read only when the fragment is not in the cache).
+    # The same for everyone who sees the same participants of the round and may do the same there (what is lazy
+    # above is read only when the fragment is not in the cache).
     context["content"] = fragments.render("programmes/_round_detail.html", context, scope=[
         round_.pk, fragments.ids(visible), context["can_manage"], context["can_see_progress"]])
     return render(request, "programmes/round_detail.html", context)

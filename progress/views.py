@@ -322,11 +322,13 @@ def _round_for(user, pk: int) -> Round:
 
 
 def _participant_for(user, pk: int):
-    """As a round, plus the participant's own municipal coordinator."""
+    """As a round, plus the participant's own municipal coordinator. Also whether the user sees the round's
+    results (asked once)."""
     participant = access.get_participant_for_user(user, pk)
-    if not access.can_see_participant_progress(user, participant):
+    can_see_round = access.can_see_round_results(user, participant.round)
+    if not access.can_see_participant_progress(user, participant, sees_round_results=can_see_round):
         raise PermissionDenied
-    return participant
+    return participant, can_see_round
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------
@@ -623,9 +625,8 @@ def round_xlsx(request, pk):
 @login_required
 @require_GET
 def participant(request, pk):
-    participant = _participant_for(request.user, pk)
+    participant, can_see_round = _participant_for(request.user, pk)
     is_national = access.can_see_national(request.user)
-    can_see_round = access.can_see_round_results(request.user, participant.round)
     return _html(request, "programmes/progress_participant.html", _participant_title(participant),
                  lambda: _participant_page(participant), export_url=reverse("progress:participant_xlsx", args=[pk]),
                  scope=[participant.pk, is_national, can_see_round], charts_js=False,
@@ -635,4 +636,4 @@ def participant(request, pk):
 @login_required
 @require_GET
 def participant_xlsx(request, pk):
-    return _xlsx(_participant_page(_participant_for(request.user, pk)))
+    return _xlsx(_participant_page(_participant_for(request.user, pk)[0]))

@@ -61,14 +61,14 @@ def _detail_context(request, gathering, *, registration_form=None) -> dict:
     show again with its errors."""
     user = request.user
     can_manage = access.can_manage_round(user, gathering.round)
-    registrable_qs = access.registrable_participants(user, gathering)
+    registrable_qs = access.registrable_participants(user, gathering, manages_round=can_manage)
     registrable = list(registrable_qs.values_list("pk", flat=True))
     visible = access.visible_participants(user).filter(round_id=gathering.round_id)
     # Core group members register themselves for joint samlinger; koordinatorsamlinger are for coordinators.
     own_rows = [] if gathering.kind == Gathering.Kind.COORDINATORS else list(access.own_core_group_rows(user, gathering))
     my_registration = gathering.registrations.exclude(status=Registration.Status.CANCELLED).filter(
         email__iexact=user.email).first()
-    see_results = access.can_see_round_results(user, gathering.round)
+    see_results = access.can_see_round_results(user, gathering.round, manages_round=can_manage)
     context = {
         "gathering": gathering,
         "round": gathering.round,

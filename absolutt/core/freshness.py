@@ -30,7 +30,18 @@ def version() -> int:
     return int(value)
 
 
+_generation = 0  # writes seen by this process: what is kept for the length of a request is checked against it
+
+
+def generation() -> int:
+    """How many times this process has moved the version: a value kept on an object (the access policy's
+    memberships on the request's user) is good while this is unchanged."""
+    return _generation
+
+
 def touch() -> None:
+    global _generation
+    _generation += 1
     try:
         cache.incr(KEY)
     except ValueError:  # not there (a new cache): start from the clock, above any number used before

@@ -113,6 +113,19 @@ def test_samling_page_shows_a_registration_and_a_new_agenda_item_at_once(client,
     assert "Velkommen til ny økt" not in before and "Velkommen til ny økt" in after
 
 
+def test_participant_page_shows_a_new_core_group_member_at_once(client, cast):
+    a = cast.a
+    url = a.participant.get_absolute_url()
+    before = body(client, a.municipal_coordinator, url)
+    client.force_login(a.municipal_coordinator)
+    response = client.post(reverse("municipalities:member_create", args=[a.participant.pk]), {
+        "name": "Ny Ungdomsrepresentant", "email": "ung@kommune.example", "title": "Ungdomsråd",
+        "role_category": RoleCategory.YOUTH, "is_active": "on"})
+    assert response.status_code == 302
+    assert "Ny Ungdomsrepresentant" not in before
+    assert "Ny Ungdomsrepresentant" in body(client, a.municipal_coordinator, url)
+
+
 # --- Different scopes never share a fragment ------------------------------------------------------------------
 
 @pytest.mark.parametrize("coordinator_first", [True, False])
@@ -148,6 +161,16 @@ def test_round_page_shows_each_viewer_their_own_scope_and_rights(client, cast, c
     assert edit not in lead and a.other_participant.name in lead
     assert edit not in mc and a.other_participant.name not in mc and a.participant.name in mc
     assert edit not in other and a.participant.name not in other and a.other_participant.name in other
+
+
+@pytest.mark.parametrize("manager_first", [True, False])
+def test_participant_page_offers_changes_only_to_those_who_may_make_them(client, cast, manager_first):
+    a = cast.a
+    url = a.participant.get_absolute_url()
+    add = reverse("municipalities:member_create", args=[a.participant.pk])
+    viewers = [a.municipal_coordinator, a.core_group_member]
+    seen = {user.pk: body(client, user, url) for user in (viewers if manager_first else viewers[::-1])}
+    assert add in seen[a.municipal_coordinator.pk] and add not in seen[a.core_group_member.pk]
 
 
 def test_participant_progress_page_keeps_each_viewers_way_back(client, cast):

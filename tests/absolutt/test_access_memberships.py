@@ -1,0 +1,53 @@
+"""The access policy reads a person's role memberships once per request (``access.memberships``: one query for
+all four kinds), and a write in between is seen at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from absolutt import access
+from municipalities.models import RoleCategory
+
+from ..factories import CoreGroupMemberFactory, ParticipantFactory, RoundFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_kind_of_membership_is_found(cast):
+    a = cast.a
+    inactive = UserFactory(email="sluttet@test.example")
+    CoreGroupMemberFactory(participant=a.other_participant, user=inactive, is_active=False)
+    assert access.memberships(a.regional_coordinator).coordinated_rounds == {a.round.pk}
+    assert access.memberships(a.competence_partner).partner_rounds == {a.round.pk}
+    assert access.memberships(a.municipal_coordinator).coordinated_participants == {a.participant.pk}
+    member = access.memberships(a.core_group_member)
+    assert member.member_participants == {a.participant.pk} and member.own_rounds == {a.round.pk}
+    assert access.memberships(inactive) == access.NO_MEMBERSHIPS
+    assert access.memberships(cast.outsider) == access.NO_MEMBERSHIPS
+
+
+def test_a_requests_decisions_ask_the_database_once(cast):
+    a = cast.a
+    user = a.regional_coordinator
+    with CaptureQueriesContext(connection) as ctx:
+        assert access.can_manage_round(user, a.round) and access.can_review(user, a.round)
+        assert access.roles_of(user).regional_coordinator and access.requires_second_factor(user)
+        assert not access.can_manage_round(user, cast.b.round)
+        access.visible_rounds(user), access.visible_participants(user), access.managed_rounds(user)
+    assert len(ctx.captured_queries) == 1
+
+
+def test_a_new_membership_is_seen_at_once_by_the_same_user_object(cast):
+    user = UserFactory(email="ny-koordinator@test.example")
+    round_ = RoundFactory()
+    assert not access.can_manage_round(user, round_) and not access.roles_of(user).any
+    round_.regional_coordinators.add(user)
+    assert access.can_manage_round(user, round_) and round_ in access.visible_rounds(user)
+    participant = ParticipantFactory(round=cast.a.round)
+    member = CoreGroupMemberFactory(participant=participant, user=user, role_category=RoleCategory.YOUTH)
+    assert access.can_edit_submission(user, participant)
+    member.is_active = False
+    member.save()
+    assert not access.can_edit_submission(user, participant)
+    round_.regional_coordinators.remove(user)
+    assert not access.can_manage_round(user, round_)
