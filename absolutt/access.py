@@ -60,6 +60,7 @@ class Memberships:
     coordinated_participants: frozenset[int]  # municipal coordinator
     member_participants: frozenset[int]  # active core group member
     own_rounds: frozenset[int]  # the rounds of those participants
+    member_rounds: frozenset[int]  # the rounds where the user is an active core group member
 
     @property
     def round_wide(self) -> frozenset[int]:
@@ -71,7 +72,7 @@ class Memberships:
         return self.coordinated_participants | self.member_participants
 
 
-NO_MEMBERSHIPS = Memberships(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+NO_MEMBERSHIPS = Memberships(*[frozenset()] * 6)
 
 
 def memberships(user) -> Memberships:
@@ -84,14 +85,16 @@ def memberships(user) -> Memberships:
     if kept is not None and kept[0] == freshness.generation():
         return kept[1]
     generation = freshness.generation()
-    found: dict[str, set[int]] = {"c": set(), "p": set(), "m": set(), "g": set(), "own": set()}
+    found: dict[str, set[int]] = {"c": set(), "p": set(), "m": set(), "g": set(), "own": set(), "g-rounds": set()}
     with connection.cursor() as cursor:
         cursor.execute(_memberships_sql(), [user.pk] * 4)
         for kind, round_id, participant_id in cursor.fetchall():
             found[kind].add(participant_id if kind in "mg" else round_id)
             if kind in "mg":
                 found["own"].add(round_id)
-    result = Memberships(*(frozenset(found[k]) for k in ("c", "p", "m", "g", "own")))
+            if kind == "g":
+                found["g-rounds"].add(round_id)
+    result = Memberships(*(frozenset(found[k]) for k in ("c", "p", "m", "g", "own", "g-rounds")))
     user._absolutt_memberships = (generation, result)
     return result
 
@@ -287,6 +290,11 @@ def registrable_participants(user, gathering, *, manages_round: bool | None = No
     if manages_round if manages_round is not None else can_manage_round(user, gathering.round):
         return qs
     return qs.filter(coordinator_id=user.pk)
+
+
+def is_core_group_member_in(user, round_id: int) -> bool:
+    """Whether the user sits (actively) in the core group of a participant of the round."""
+    return round_id in memberships(user).member_rounds
 
 
 def own_core_group_rows(user, gathering) -> QuerySet[CoreGroupMember]:

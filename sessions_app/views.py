@@ -65,7 +65,7 @@ def _detail_context(request, gathering, *, registration_form=None) -> dict:
     registrable = list(registrable_qs.values_list("pk", flat=True))
     visible = access.visible_participants(user).filter(round_id=gathering.round_id)
     # Core group members register themselves for joint samlinger; koordinatorsamlinger are for coordinators.
-    own_rows = [] if gathering.kind == Gathering.Kind.COORDINATORS else list(access.own_core_group_rows(user, gathering))
+    own_rows = gathering.kind != Gathering.Kind.COORDINATORS and access.is_core_group_member_in(user, gathering.round_id)
     my_registration = gathering.registrations.exclude(status=Registration.Status.CANCELLED).filter(
         email__iexact=user.email).first()
     see_results = access.can_see_round_results(user, gathering.round, manages_round=can_manage)
@@ -73,7 +73,6 @@ def _detail_context(request, gathering, *, registration_form=None) -> dict:
         "gathering": gathering,
         "round": gathering.round,
         "can_manage": can_manage,
-        "materials": gathering.materials.filter(agenda_item__isnull=True),
         "self_form": SelfRegistrationForm(auto_id="id_self_%s") if own_rows and not my_registration and gathering.registration_is_open
         and gathering.is_physical else None,
         "can_self_register": bool(own_rows) and not my_registration and gathering.registration_is_open,
@@ -88,6 +87,7 @@ def _detail_context(request, gathering, *, registration_form=None) -> dict:
         "gathering": gathering, "round": gathering.round, "can_manage": can_manage,
         "can_see_evaluation": context["can_see_evaluation"], "show_video": context["show_video"],
         "agenda": gathering.agenda.prefetch_related("materials"),
+        "materials": gathering.materials.filter(agenda_item__isnull=True),
         "totals": fragments.lazy(lambda: selectors.gatherings_for_list(Gathering.objects.filter(pk=gathering.pk)).get()),
     }
     context["about_html"] = fragments.render("sessions_app/_gathering_about.html", about, scope=[

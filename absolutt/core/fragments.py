@@ -48,7 +48,12 @@ def render(template_name: str, context: Mapping[str, Any] | Callable[[], Mapping
 
 
 def ids(qs: QuerySet) -> str:
-    """A digest of the primary keys in ``qs`` (e.g. the participants a viewer may see): a scope in one query."""
+    """A digest of the primary keys in ``qs`` (e.g. the participants a viewer may see): a scope in one query.
+    No query for a queryset of every row (the national lead's rounds): which rows those are changes only with
+    a write, which moves the data's version (already in the key)."""
+    query = qs.query
+    if not query.where and query.low_mark == 0 and query.high_mark is None:
+        return f"all {qs.model._meta.label}"
     pks = ",".join(str(pk) for pk in qs.order_by("pk").values_list("pk", flat=True))
     return hashlib.sha256(pks.encode()).hexdigest()[:24]
 

@@ -19,7 +19,7 @@ from municipalities.models import RoleCategory
 
 from ..factories import CoreGroupMemberFactory, ParticipantFactory, UserFactory
 from ..interwork.factories import AssignmentFactory, deliver, submission
-from ..sessions_app.factories import GatheringFactory, RegistrationFactory
+from ..sessions_app.factories import GatheringFactory, MaterialFactory, RegistrationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mfa_relaxed")]
 
@@ -233,7 +233,8 @@ def test_samling_page_offers_each_viewer_only_the_cancellations_they_may_make(cl
 
 # --- What a fragment may hold -----------------------------------------------------------------------------------
 
-def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast):
+def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the samling's material is a file
     a = cast.a
     assignment = AssignmentFactory(round=a.round)
     deliver(submission(assignment, a.participant), "Vår tekst", a.municipal_coordinator)
@@ -247,6 +248,7 @@ def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast):
 
     gathering = GatheringFactory(round=a.round, seats_per_participant=5)
     RegistrationFactory(gathering=gathering, participant=a.participant, email="ola@kommune.example")
+    material = MaterialFactory(gathering=gathering, title="Lysark")
     urls = [reverse("home"), reverse("programmes:round_list"), reverse("programmes:round_detail", args=[a.round.pk]),
             matrix_url(a), reverse("progress:round", args=[a.round.pk]),
             reverse("progress:participant", args=[a.participant.pk]), gathering.get_absolute_url()]
@@ -256,6 +258,8 @@ def test_no_fragment_holds_a_csrf_token_or_comes_from_the_request(client, cast):
             page = client.get(url).content.decode()
             assert "csrfmiddlewaretoken" in page  # the page itself has its forms (the language switch) ...
     assert len(stored) >= len(urls)
+    removal = reverse("sessions_app:material_delete", args=[gathering.pk, material.pk])
+    assert any(removal in fragment for fragment in stored)  # the samling's removal buttons are in a fragment
     for fragment in stored:  # ... but what is kept for others has no token, and nothing of the request
         assert "csrfmiddlewaretoken" not in fragment and client.cookies["csrftoken"].value not in fragment
         assert "sessionid" not in fragment
