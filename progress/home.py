@@ -60,7 +60,7 @@ def _min_side(user, show_all: bool) -> dict:
                          and c.assignment.is_open][:3],
             })
         context["own_work"] = work
-    upcoming, _video = feed_gatherings(user)
+    upcoming, _video = feed_gatherings(user, with_agenda=False)
     now = timezone.now()
     coming = [g for g in upcoming if g.ends_at >= now]
     context["upcoming_gatherings"] = coming if show_all else coming[:5]

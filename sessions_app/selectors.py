@@ -134,17 +134,18 @@ def attendance_matrix(round_, participants: QuerySet[Participant]):
     return gatherings, rows
 
 
-def feed_gatherings(user) -> tuple[list[Gathering], set[int]]:
+def feed_gatherings(user, *, with_agenda: bool = True) -> tuple[list[Gathering], set[int]]:
     """Every samling the person is registered for or invited to (not cancelled ones), and the ids of those
-    whose video link they may see (registered, or organiser)."""
+    whose video link they may see (registered, or organiser). ``with_agenda``: each samling's agenda read too
+    (the calendar feed writes it; Min side does not)."""
 
     email = user.email.lower()
-    registered_ids = set(
-        Registration.objects.filter(email__iexact=email, status=Registration.Status.REGISTERED).values_list("gathering_id", flat=True)
-    )
-    waiting_ids = set(
-        Registration.objects.filter(email__iexact=email, status=Registration.Status.WAITING).values_list("gathering_id", flat=True)
-    )
+    registered_ids: set[int] = set()
+    waiting_ids: set[int] = set()
+    for gathering_id, status in Registration.objects.filter(
+            email__iexact=email, status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
+    ).values_list("gathering_id", "status"):
+        (registered_ids if status == Registration.Status.REGISTERED else waiting_ids).add(gathering_id)
     coordinated = access.coordinated_participants(user).values("round_id")
     member_rounds = CoreGroupMember.objects.filter(is_active=True).filter(Q(user=user) | Q(email__iexact=email)).values(
         "participant__round_id")
@@ -154,7 +155,7 @@ def feed_gatherings(user) -> tuple[list[Gathering], set[int]]:
         | Q(round_id__in=coordinated)
         | Q(round_id__in=member_rounds) & ~Q(kind=Gathering.Kind.COORDINATORS)
         | Q(round_id__in=managed)
-    ).select_related("round").prefetch_related("agenda").order_by("starts_at")
-    gatherings = list(qs)
+    ).select_related("round").order_by("starts_at")
+    gatherings = list(qs.prefetch_related("agenda") if with_agenda else qs)
     managed_ids = set(Gathering.objects.filter(round_id__in=managed).values_list("pk", flat=True))
     return gatherings, registered_ids | managed_ids
