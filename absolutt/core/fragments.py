@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -40,10 +40,11 @@ def render(template_name: str, context: Mapping[str, Any] | Callable[[], Mapping
     parts = [template_name, str(freshness.version()), translation.get_language() or "",
              timezone.get_current_timezone_name(), *map(repr, scope)]
     key = "fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    html = cache.get(key)
+    store = caches["fragments"]
+    html = store.get(key)
     if html is None:
         html = render_to_string(template_name, dict(context() if callable(context) else context))
-        cache.set(key, str(html), seconds)
+        store.set(key, str(html), seconds)
     return mark_safe(html)  # the template engine escaped it
 
 

@@ -15,27 +15,35 @@ from __future__ import annotations
 
 import time
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
 
 KEY = "absolutt:data-version"
 DOMAIN_APPS = {"programmes", "municipalities", "sessions_app", "interwork", "accounts"}
 
+_generation = 0  # how many times this process moved the version (see generation())
+_request = Local()  # within one request: the version as read (see version())
+
 
 def version() -> int:
+    """The data's version. Read from the shared cache once per request (a page with several fragments asks
+    several times), and again after this process has written anything."""
+    kept = getattr(_request, "version", None)
+    if kept is not None and kept[0] == _generation:
+        return kept[1]
     value = cache.get(KEY)
     if value is None:
         cache.add(KEY, int(time.time() * 1000), timeout=None)  # a new start never reuses an old number
         value = cache.get(KEY) or 0
+    if getattr(_request, "active", False):
+        _request.version = (_generation, int(value))
     return int(value)
 
 
-_generation = 0  # writes seen by this process: what is kept for the length of a request is checked against it
-
-
 def generation() -> int:
-    """How many times this process has moved the version: a value kept on an object (the access policy's
-    memberships on the request's user) is good while this is unchanged."""
+    """How many times this process has moved the version: a value kept on an object for the length of a
+    request (the access policy's memberships of the request's user) is good while this is unchanged."""
     return _generation
 
 
@@ -55,3 +63,11 @@ def on_domain_write(sender, **kwargs) -> None:
         return  # signing in changes nothing any page shows
     touch()
     transaction.on_commit(touch, robust=True)
+
+
+def request_started(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.active, _request.version = False, None

@@ -218,6 +218,11 @@ if REDIS_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments (absolutt.core.fragments) are kept in each process's memory, under the data's version
+# read from the shared cache above, so that a fragment is never stale in any process; reading tens of kilobytes
+# from Redis on every page cost more than rendering a fragment once per process.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "OPTIONS": {"MAX_ENTRIES": 2000}}
 
 # --- Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no
 # server but still carries messages between processes (web, worker and beat really run). ----------

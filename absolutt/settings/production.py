@@ -1,7 +1,7 @@
 """Production: every secret is required from the environment; passes ``manage.py check --deploy``."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import CACHES, REDIS_URL, env
 
 DEBUG = False
 ABSOLUTT_PRODUCTION = True
@@ -34,7 +34,7 @@ ABSOLUTT_REQUIRE_MFA_FOR_STAFF = True
 if not REDIS_URL:
     # Rate limits and the cache must be shared by every gunicorn worker: without Redis, the database
     # (``manage.py createcachetable``, run before gunicorn starts) instead of each worker's memory.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "absolutt_cache"}}
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "absolutt_cache"}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
