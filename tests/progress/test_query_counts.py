@@ -32,16 +32,19 @@ def count_queries(client, url) -> int:
 
 
 def pages(region, round_pk):
+    participant = ParticipantFactory._meta.model.objects.filter(round_id=round_pk).order_by("pk").first()
     return {
         "round_list": reverse("programmes:round_list"),
         "region_list": reverse("programmes:region_list"),
         "region_detail": reverse("programmes:region_detail", args=[region.slug]),
         "home": reverse("home"),
         "round_detail": reverse("programmes:round_detail", args=[round_pk]),
+        "participant_detail": reverse("municipalities:participant_detail", args=[participant.pk]),
     }
 
 
-@pytest.mark.parametrize("page", ["round_list", "region_list", "region_detail", "home", "round_detail"])
+@pytest.mark.parametrize("page", ["round_list", "region_list", "region_detail", "home", "round_detail",
+                                  "participant_detail"])
 @pytest.mark.parametrize("who", ["regional_coordinator", "national_lead"])
 def test_query_count_constant_from_1x_to_10x(client, page, who):
     coordinator = UserFactory(email="rc@test.example", is_staff=True)
@@ -58,6 +61,9 @@ def test_query_count_constant_from_1x_to_10x(client, page, who):
     for _ in range(27):
         p = ParticipantFactory(round=big_round)
         CoreGroupMemberFactory(participant=p, role_category=RoleCategory.ADMINISTRATIVE)
+    first = big_round.participants.order_by("pk").first()
+    for _ in range(18):  # the participant page of a core group 10× as large
+        CoreGroupMemberFactory(participant=first, role_category=RoleCategory.OTHER)
     large = count_queries(client, pages(region, big_round.pk)[page])
     assert small == large, f"{page}: {small} queries at 1×, {large} at 10×"
 
