@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from absolutt.core import fragments, freshness
 from absolutt.notifications.models import OutgoingEmail
-from interwork.models import work_topic
 from municipalities.models import RoleCategory
 
 from ..factories import CoreGroupMemberFactory, ParticipantFactory, UserFactory
@@ -58,8 +57,8 @@ def test_matrix_counts_a_reminder_the_engine_queued_in_bulk(client, cast):
     assert "reminded once" not in body(client, a.regional_coordinator, matrix_url(a))
     v = freshness.version()
     OutgoingEmail.objects.bulk_create([OutgoingEmail(
-        to=a.municipal_coordinator.email, subject="Påminnelse", body_text="Husk", kind="assignment_reminder",
-        topic=work_topic(assignment.pk, a.participant.pk))])
+        to=a.municipal_coordinator.email, subject="Påminnelse", body_text="Husk",
+        kind=OutgoingEmail.Kind.ASSIGNMENT_REMINDER, about=assignment, party=a.participant)])
     assert freshness.version() == v
     assert "reminded once" in body(client, a.regional_coordinator, matrix_url(a))
 
