@@ -160,6 +160,15 @@ def visible_participants(user) -> QuerySet[Participant]:
     return Participant.objects.filter(Q(round_id__in=sorted(m.round_wide)) | Q(pk__in=sorted(m.own_participants)))
 
 
+def sees_every_participant(user, round_: Round) -> bool:
+    """Whether ``visible_participants(user)`` holds every participant of the round (programme-wide, or the
+    round's coordinator or competence partner): then what a page shows of the round's participants is the same
+    for all such viewers (a cached fragment's scope, without listing them)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return _is_programme_wide(user) or round_.pk in memberships(user).round_wide
+
+
 def visible_regions(user) -> QuerySet[Region]:
     if _is_programme_wide(user):
         return Region.objects.all()

@@ -40,8 +40,8 @@ def round_work(request, round_pk):
     # reminder counts come from the outbox, which the reminder engine fills in bulk (no signal, so the data's
     # version does not move): its newest row is part of the key.
     context["content"] = fragments.render("interwork/_round_work.html", context, scope=[
-        round_.pk, fragments.ids(participants), context["can_manage"], context["can_export"], status_filter,
-        selectors.newest_reminder()])
+        round_.pk, "every participant" if access.sees_every_participant(request.user, round_) else request.user.pk,
+        context["can_manage"], context["can_export"], status_filter, selectors.newest_reminder()])
     return render(request, "interwork/round_work.html", context)
 
 

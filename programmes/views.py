@@ -55,7 +55,8 @@ def round_detail(request, pk):
     # The same for everyone who sees the same participants of the round and may do the same there (what is lazy
     # above is read only when the fragment is not in the cache).
     context["content"] = fragments.render("programmes/_round_detail.html", context, scope=[
-        round_.pk, fragments.ids(visible), context["can_manage"], context["can_see_progress"]])
+        round_.pk, "every participant" if access.sees_every_participant(request.user, round_) else request.user.pk,
+        context["can_manage"], context["can_see_progress"]])
     return render(request, "programmes/round_detail.html", context)
 
 

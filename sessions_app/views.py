@@ -93,11 +93,12 @@ def _detail_context(request, gathering, *, registration_form=None) -> dict:
     context["about_html"] = fragments.render("sessions_app/_gathering_about.html", about, scope=[
         gathering.pk, can_manage, context["can_see_evaluation"], bool(context["show_video"])])
     if can_manage or registrable or own_rows or see_results:
-        # Who may cancel a registration: the round's coordinators all; anyone else only some (their own).
+        # The round's coordinators see every municipality and may cancel every registration; anyone else sees
+        # and may cancel only some (their own): a fragment of their own.
         context["delegations"] = fragments.lazy(lambda: selectors.delegations(gathering, visible))
         context["delegations_html"] = fragments.render("sessions_app/_delegations.html", {
             "gathering": gathering, "can_manage": can_manage, "user": user, "delegations": context["delegations"]},
-            scope=[gathering.pk, fragments.ids(visible), can_manage, None if can_manage else user.pk])
+            scope=[gathering.pk, can_manage, None if can_manage else user.pk])
     if registration_form is not None:
         context["registration_form"] = registration_form
         context["registration_fields"] = render_to_string("sessions_app/_registration_fields.html",

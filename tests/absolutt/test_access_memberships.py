@@ -64,3 +64,15 @@ def test_the_memberships_query_uses_an_index_for_each_kind(cast):
     for table in ("programmes_round_regional_coordinators", "programmes_round_competence_partners",
                   "municipalities_participant", "municipalities_coregroupmember"):
         assert f" on {table}" in plan, plan
+
+
+def test_sees_every_participant_agrees_with_visible_participants(cast):
+    """A cached page's scope says "every participant" instead of listing them only for those who do see them
+    all (tests/progress/test_page_caching.py shows the pages keep viewers apart)."""
+    users = [cast.national_lead, cast.outsider] + [getattr(side, role) for side in (cast.a, cast.b) for role in (
+        "regional_coordinator", "competence_partner", "municipal_coordinator", "core_group_member")]
+    for user in users:
+        for round_ in (cast.a.round, cast.b.round):
+            everyone = set(round_.participants.values_list("pk", flat=True))
+            seen = set(access.visible_participants(user).filter(round=round_).values_list("pk", flat=True))
+            assert access.sees_every_participant(user, round_) == (seen == everyone), (user.email, round_.title)
