@@ -22,3 +22,14 @@ def upload_check(upload, *, field: str = "file") -> tuple[str, str]:
         raise ValidationError({field: _("The file is too large (%(size)s MB). The limit is %(limit)s MB.") % {
             "size": round(upload.size / 1024 / 1024, 1), "limit": settings.ABSOLUTT_MATERIAL_MAX_BYTES // 1024 // 1024}})
     return original[:255], mimetypes.guess_type(original)[0] or "application/octet-stream"
+
+
+def store(row, name: str, upload, *, field: str = "file") -> None:
+    """Save ``upload`` as ``name`` in the row's file field, then the row; when the row cannot be saved, the
+    file is removed again, so no file is left on disk without its row."""
+    getattr(row, field).save(name, upload, save=False)
+    try:
+        row.save()
+    except Exception:
+        getattr(row, field).delete(save=False)
+        raise

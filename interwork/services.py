@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from absolutt.core import freshness
 from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.services import email_enqueue_template
-from absolutt.uploads import upload_check
+from absolutt.uploads import store, upload_check
 
 from .models import Assignment, Extension, Feedback, Submission, SubmissionFile, SubmissionVersion
 
@@ -143,12 +143,7 @@ def file_attach(*, submission: Submission, upload, by_user) -> SubmissionFile:
     original, content_type = upload_check(upload)
     row = SubmissionFile(submission=submission, original_name=original, size=upload.size, uploaded_by=by_user,
                          content_type=content_type)
-    row.file.save(original, upload, save=False)
-    try:
-        row.save()
-    except Exception:
-        row.file.delete(save=False)
-        raise
+    store(row, original, upload)
     if submission.status == Submission.Status.NOT_STARTED:
         Submission.objects.filter(pk=submission.pk, status=Submission.Status.NOT_STARTED).update(status=Submission.Status.DRAFT)
         freshness.touch()  # an update sends no signal

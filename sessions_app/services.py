@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from absolutt.notifications.models import OutgoingEmail
 from absolutt.notifications.reminders import OSLO, Occasion, occasions_queue
 from absolutt.notifications.services import email_enqueue_template
-from absolutt.uploads import upload_check
+from absolutt.uploads import store, upload_check
 from municipalities.models import CoreGroupMember, Participant, RoleCategory
 from municipalities.services import core_group_member_create
 
@@ -274,12 +274,7 @@ def material_upload(*, gathering: Gathering, agenda_item: AgendaItem | None, tit
         original_name=original, size=upload.size, content_type=content_type, uploaded_by=by_user,
     )
     with transaction.atomic():
-        material.file.save(original, upload, save=False)
-        try:
-            material.save()
-        except Exception:
-            material.file.delete(save=False)
-            raise
+        store(material, original, upload)
     return material
 
 
