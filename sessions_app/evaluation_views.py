@@ -234,11 +234,8 @@ def evaluation_questions(request, pk):
                 messages.success(request, _("The question was removed."))
                 return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
             if form.is_valid():
-                evaluation = evaluations.evaluation_ensure(gathering=gathering)
-                last = evaluation.questions.order_by("-order").first()
-                evaluations.question_save(evaluation=evaluation, question=None, text=form.cleaned_data["text"],
-                                          order=(last.order + 1) if last else 0, kind=form.cleaned_data["kind"],
-                                          options=form.cleaned_data["options"].splitlines())
+                evaluations.question_add(gathering=gathering, text=form.cleaned_data["text"],
+                                         kind=form.cleaned_data["kind"], options=form.cleaned_data["options"].splitlines())
                 messages.success(request, _("The question was added."))
                 return redirect("sessions_app:evaluation_questions", pk=gathering.pk)
         except ValidationError as exc:

@@ -131,6 +131,17 @@ def planned_question_delete(*, gathering: Gathering, order: int, text: str) -> N
     question_delete(evaluation=evaluation, question=question)
 
 
+@transaction.atomic
+def question_add(*, gathering: Gathering, text: str, kind: str = EvaluationQuestion.Kind.SCALE,
+                 options: list[str] | None = None) -> EvaluationQuestion:
+    """Add one of the samling's own questions after the others. A first write: the evaluation is made here
+    if it was not."""
+    evaluation = evaluation_ensure(gathering=gathering)
+    last = evaluation.questions.order_by("-order").first()
+    return question_save(evaluation=evaluation, question=None, text=text, order=(last.order + 1) if last else 0,
+                         kind=kind, options=options)
+
+
 def question_save(*, evaluation: Evaluation, question: EvaluationQuestion | None, text: str, order: int,
                   kind: str = EvaluationQuestion.Kind.SCALE, options: list[str] | None = None) -> EvaluationQuestion:
     """Add or change one of the samling's own questions: the scale (with "Utdyp"), multiple choice (the
