@@ -33,8 +33,8 @@ from pages import ROOT, ensure_database  # noqa: E402
 
 ROUNDS, PARTICIPANTS, ASSIGNMENTS, DUE_ROUNDS = 40, 100, 25, 4
 
-FLOOR_DUE = """
-SELECT a.id, p.id, c.email
+# The due rows: open work (no submission, not started or a draft) with a coordinator, due within 7 days.
+DUE_ROWS = """
 FROM interwork_assignment a
 JOIN programmes_round r ON r.id = a.round_id
 JOIN municipalities_participant p ON p.round_id = a.round_id
@@ -46,23 +46,15 @@ WHERE r.status IN ('signup', 'running') AND a.opens_at <= %(now)s
   AND COALESCE(s.extended_due_at, a.due_at) <= %(now)s + interval '7 days'
 """
 
+FLOOR_DUE = "SELECT a.id, p.id, c.email" + DUE_ROWS
+
 FLOOR_INSERT = """
 INSERT INTO notifications_outgoingemail
     ("to", subject, body_text, body_html, dedupe_key, kind, about_type_id, about_id, party_type_id, party_id,
      status, attempts, last_error, created_at)
 SELECT c.email, '', '', '', 'assignment-reminder:' || a.id || ':' || p.id || ':7:' || lower(c.email),
        'assignment_reminder', %(assignment_type)s, a.id, %(participant_type)s, p.id, 'pending', 0, '', now()
-FROM interwork_assignment a
-JOIN programmes_round r ON r.id = a.round_id
-JOIN municipalities_participant p ON p.round_id = a.round_id
-JOIN accounts_user c ON c.id = p.coordinator_id
-LEFT JOIN interwork_submission s ON s.assignment_id = a.id AND s.participant_id = p.id
-WHERE r.status IN ('signup', 'running') AND a.opens_at <= %(now)s
-  AND COALESCE(s.status, 'not_started') IN ('not_started', 'draft')
-  AND COALESCE(s.extended_due_at, a.due_at) > %(now)s
-  AND COALESCE(s.extended_due_at, a.due_at) <= %(now)s + interval '7 days'
-ON CONFLICT DO NOTHING
-"""
+""" + DUE_ROWS + "ON CONFLICT DO NOTHING\n"
 
 
 def setup(url: str) -> None:
